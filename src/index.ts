@@ -1,0 +1,3 @@
+// Library entry point: re-exports each layer's public API.
+export * from "./errno.js";
+export * from "./errors.js";
