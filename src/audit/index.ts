@@ -1,0 +1,200 @@
+// The lockdown readiness audit: reads a live host or an offline root and
+// answers "what breaks at integrity, and at confidentiality, and what to do".
+import type { Level } from "../lsm/index.js";
+import { acpiFindings } from "./acpi.js";
+import { bootParamFindings } from "./bootparams.js";
+import { cmdlineSources } from "./cmdline.js";
+import { debugfsFindings } from "./debugfs.js";
+import { type Finding, type Fine, breaksAtLevel } from "./findings.js";
+import { hibernationFindings } from "./hibernation.js";
+import { type ImaState, imaState } from "./ima.js";
+import { kexecFindings } from "./kexec.js";
+import { type BuiltinKeys, dkmsModules, type InstalledKernel, installedKernels, moduleFiles, readBuiltinKeys } from "./kernels.js";
+import { platformCerts, readCertFile, type TrustedCert } from "./keys.js";
+import { type CurrentState, currentState } from "./lsm-state.js";
+import { cmdlineOptions, modparamFindings, moduleIndex, moduleOptions, type ParamInfo } from "./modparams.js";
+import { type LiveModules, liveModules, type ModuleStats, moduleFindings } from "./modules.js";
+import { Root } from "./rootfs.js";
+import { serialFindings } from "./serial.js";
+import { toolFindings } from "./tools.js";
+import { invocations } from "./units.js";
+import { type AuditVerifier, type SignatureResult, structuralVerifier } from "./verifier.js";
+
+export * from "./findings.js";
+export { Root } from "./rootfs.js";
+export type { AuditVerifier, ModuleResult, SignatureResult, Verdict } from "./verifier.js";
+
+export interface AuditOptions {
+  root?: string;
+  level?: Exclude<Level, "none">;
+  /** Extra trusted certificate files (DER/PEM): the platform/MOK keyring's certificates. */
+  certs?: string[];
+  verifier?: AuditVerifier;
+  /** Reads module parameters from a module file (host path). */
+  readParams?: (hostPath: string) => Promise<ParamInfo[] | undefined>;
+  /** Force live/offline instead of deciding from the root path. */
+  live?: boolean;
+  progress?: (phase: string, done: number, total: number) => void;
+}
+
+export interface KernelReport {
+  release: string;
+  image: { path: string | null; signature: SignatureResult | null; builtinCertificates: string[]; detail: string };
+  config: string | null;
+  lockdown: { lsm: boolean; force: Level; efiSecureBoot: boolean; nextBoot: Level; withSecureBoot: Level; because: string[] };
+  modules: ModuleStats;
+}
+
+export interface AuditReport {
+  tool: "kernel-lockdown audit";
+  schema: 1;
+  root: string;
+  live: boolean;
+  level: Exclude<Level, "none">;
+  current: CurrentState & { liveModules?: LiveModules; ima: ImaState };
+  kernels: KernelReport[];
+  findings: Finding[];
+  forecast: { integrity: { breaks: number }; confidentiality: { breaks: number } };
+  fine: Fine[];
+  /** Paths the audit could not read (permissions), so its answer is partial. */
+  unreadable: { path: string; error: string }[];
+  notes: string[];
+  verifier: string;
+  elapsedMs: number;
+}
+
+function certLabel(v: AuditVerifier, der: Uint8Array): string {
+  const n = v.certName(der);
+  return n ? `${n.subject} (serial ${n.serial})` : `certificate of ${der.length} bytes`;
+}
+
+export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
+  const t0 = performance.now();
+  const root = new Root(opts.root ?? "/", { live: opts.live });
+  const level = opts.level ?? "integrity";
+  const verifier = opts.verifier ?? structuralVerifier;
+  const extra: TrustedCert[] = [...(opts.certs ?? []).flatMap(readCertFile), ...platformCerts(root)];
+  const notes: string[] = [];
+  const findings: Finding[] = [];
+  const fine: Fine[] = [];
+
+  const kernels = installedKernels(root);
+  // Start the slow part first: decompressing each kernel image to find its builtin keys.
+  const keysP = new Map<string, Promise<BuiltinKeys>>(kernels.map((k) => [k.release, readBuiltinKeys(root, k)]));
+
+  const cmdline = cmdlineSources(root);
+  const invs = invocations(root);
+  const state = currentState(root, cmdline, kernels.map((k) => ({ release: k.release, config: k.kconfig })));
+  const live = liveModules(root);
+  findings.push(...live.findings);
+  const ima = imaState(root, cmdline);
+
+  for (const r of [hibernationFindings(root, cmdline), debugfsFindings(root, invs), serialFindings(root, invs), acpiFindings(root), toolFindings(root, invs)]) {
+    findings.push(...r.findings);
+    fine.push(...r.fine);
+  }
+  findings.push(...bootParamFindings(cmdline));
+
+  // Modules, per kernel.
+  const dkms = dkmsModules(root);
+  const dkmsMok = root.exists("/var/lib/dkms/mok.pub");
+  const reports: KernelReport[] = [];
+  const files = new Map<string, string[]>(kernels.map((k) => [k.release, moduleFiles(root, k)]));
+  const total = [...files.values()].reduce((a, f) => a + f.length, 0);
+  let done = 0;
+  const allCerts: Uint8Array[] = [...extra.map((c) => c.der)];
+  for (const k of kernels) {
+    const keys = await (keysP.get(k.release) as Promise<BuiltinKeys>);
+    allCerts.push(...keys.certs);
+    const certs = [...keys.certs, ...extra.map((c) => c.der)];
+    const list = files.get(k.release) ?? [];
+    const trusted = [
+      ...keys.certs.map((c) => `the builtin key ${certLabel(verifier, c)}`),
+      ...extra.map((c) => `${certLabel(verifier, c.der)} from ${c.origin}`),
+    ];
+    if (keys.error && list.length > 0) notes.push(`${k.release}: builtin certificates not found (${keys.detail}); its modules are checked against --cert only`);
+    const results = list.length
+      ? await verifier.modules(
+          list.map((f) => root.path(f)),
+          certs,
+          (d) => opts.progress?.("modules", done + d, total),
+        )
+      : [];
+    done += list.length;
+    const m = moduleFindings(root, k, results, { trusted: trusted.length ? trusted.join(", ") : "no trusted key", dkms, dkmsMok });
+    findings.push(...m.findings);
+    if (m.stats.unverified > 0) notes.push(`${k.release}: ${m.stats.unverified} signed module(s) could not be verified (${verifier.name})`);
+    const cfg = k.kconfig;
+    const nb = state.nextBoot.find((n) => n.release === k.release);
+    let signature: SignatureResult | null = null;
+    if (k.image) {
+      const b = root.bytes(k.image);
+      if (b) signature = await verifier.peImage(b, [...extra.map((c) => c.der), ...allCerts]).catch((e) => ({ verdict: "invalid" as const, detail: (e as Error).message }));
+    }
+    reports.push({
+      release: k.release,
+      image: { path: k.image ?? null, signature, builtinCertificates: keys.certs.map((c) => certLabel(verifier, c)), detail: keys.detail },
+      config: k.config ?? null,
+      lockdown: {
+        lsm: cfg.get("SECURITY_LOCKDOWN_LSM") === "y",
+        force: cfg.get("LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY") === "y" ? "confidentiality" : cfg.get("LOCK_DOWN_KERNEL_FORCE_INTEGRITY") === "y" ? "integrity" : "none",
+        efiSecureBoot: cfg.get("LOCK_DOWN_IN_EFI_SECURE_BOOT") === "y",
+        nextBoot: nb?.level ?? "none",
+        withSecureBoot: nb?.withSecureBoot ?? "none",
+        because: nb?.because ?? [],
+      },
+      modules: m.stats,
+    });
+  }
+  if (kernels.length === 0) notes.push("no installed kernel found (/lib/modules, /boot): a container image? modules and kernel images were not examined");
+
+  // kexec/kdump: the crash kernel defaults to the newest installed image.
+  const newest = kernels.filter((k) => k.image).at(-1)?.image;
+  const kx = await kexecFindings(root, {
+    invocations: invs,
+    secureBootLive: state.secureBoot === "enabled",
+    fallbackImage: newest,
+    checkImage: async (p) => {
+      const b = root.bytes(p);
+      if (!b) return { verdict: "unreadable", detail: "unreadable" };
+      const r = await verifier.peImage(b, allCerts).catch((e) => ({ verdict: "invalid" as const, detail: (e as Error).message }) as SignatureResult);
+      return { verdict: r.verdict, detail: `${r.verdict}${r.signer ? ` (signed by ${r.signer})` : ""}${r.errno ? ` ${r.errno}` : ""}${r.detail ? `: ${r.detail}` : ""}` };
+    },
+  });
+  findings.push(...kx.findings);
+  fine.push(...kx.fine);
+
+  // Module options: hardware parameters, judged from the modules' own ELF.
+  const idx = kernels.map((k) => ({ release: k.release, modules: moduleIndex((files.get(k.release) ?? []).map((f) => root.path(f))) }));
+  const mp = await modparamFindings([...moduleOptions(root), ...cmdlineOptions(cmdline)], idx, opts.readParams);
+  findings.push(...mp.findings);
+  fine.push(...mp.fine);
+  for (const u of mp.unknown) if (u.includes("modprobe.d") || u.startsWith("/etc/modules")) notes.push(`module option not checked: ${u}`);
+
+  if (root.unreadable.length > 0) notes.push(`${root.unreadable.length} path(s) could not be read${process.getuid?.() !== 0 ? " (not running as root)" : ""}; the answer is partial`);
+
+  const integrity = findings.filter((f) => breaksAtLevel(f, "integrity")).length;
+  return {
+    tool: "kernel-lockdown audit",
+    schema: 1,
+    root: root.dir,
+    live: root.live,
+    level,
+    current: { ...state, ...(live.live ? { liveModules: live.live } : {}), ima },
+    kernels: reports,
+    findings,
+    forecast: { integrity: { breaks: integrity }, confidentiality: { breaks: findings.length } },
+    fine,
+    unreadable: root.unreadable,
+    notes,
+    verifier: verifier.name,
+    elapsedMs: Math.round(performance.now() - t0),
+  };
+}
+
+/** Exit status of the CLI: 1 when something breaks at `level`. */
+export function breaksAt(report: AuditReport, level: Exclude<Level, "none">): number {
+  return report.findings.filter((f) => breaksAtLevel(f, level)).length;
+}
+
+export type { InstalledKernel };

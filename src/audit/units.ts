@@ -1,0 +1,95 @@
+// Commands the system runs on its own: systemd units (Exec* lines), rc.local,
+// cron tables and the init scripts of interest. Other checks look for tool
+// invocations and mounts in them.
+import { configLines, type Root } from "./rootfs.js";
+
+export interface Invocation {
+  /** file:line */
+  where: string;
+  /** The command line as written (after an Exec*= prefix and its modifiers). */
+  command: string;
+  /** Program base name and arguments, split on whitespace (quotes removed). */
+  argv: string[];
+}
+
+const UNIT_DIRS = ["/etc/systemd/system", "/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system", "/run/systemd/system"];
+const UNIT_EXT = /\.(service|mount|automount|socket|timer|path|target)$/;
+
+/** Unit files (root-relative), including drop-ins (*.d/*.conf); vendor units last. */
+export function unitFiles(root: Root): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const d of UNIT_DIRS) {
+    if (d === "/run/systemd/system" && !root.live) continue;
+    for (const e of root.list(d)) {
+      const p = `${d}/${e.name}`;
+      if (e.isDirectory() && e.name.endsWith(".d")) {
+        for (const n of root.names(p)) if (n.endsWith(".conf")) out.push(`${p}/${n}`);
+      } else if (UNIT_EXT.test(e.name) && !seen.has(p)) {
+        seen.add(p);
+        out.push(p);
+      }
+    }
+  }
+  return out;
+}
+
+/** True for units shipped by a package (under /lib or /usr/lib), not written by the admin. */
+export function isVendorUnit(file: string): boolean {
+  return file.startsWith("/lib/") || file.startsWith("/usr/lib/");
+}
+
+function splitWords(cmd: string): string[] {
+  const out: string[] = [];
+  for (const m of cmd.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) out.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return out;
+}
+
+/** Breaks a shell-ish command into simple commands (on ; && || | and sh -c). */
+export function simpleCommands(cmd: string): string[][] {
+  const out: string[][] = [];
+  for (const part of cmd.split(/;|&&|\|\||\|/)) {
+    let w = splitWords(part.trim());
+    // strip env assignments, sudo/exec/nice/... wrappers
+    while (w.length > 0 && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0] as string) || ["sudo", "exec", "nice", "ionice", "nohup", "env", "timeout", "stdbuf", "command"].includes(base(w[0] as string))))
+      w = w.slice(base(w[0] as string) === "timeout" ? 2 : 1);
+    if (w.length > 0 && ["sh", "bash", "dash"].includes(base(w[0] as string)) && w[1] === "-c" && w[2]) {
+      out.push(...simpleCommands(w.slice(2).join(" ")));
+      continue;
+    }
+    if (w.length > 0) out.push(w);
+  }
+  return out;
+}
+
+export function base(p: string): string {
+  return p.slice(p.lastIndexOf("/") + 1);
+}
+
+/** Every command line systemd units, rc.local, cron and admin scripts will run. */
+export function invocations(root: Root): Invocation[] {
+  const out: Invocation[] = [];
+  const add = (where: string, command: string) => {
+    for (const argv of simpleCommands(command)) out.push({ where, command, argv: [base(argv[0] as string), ...argv.slice(1)] });
+  };
+  for (const f of unitFiles(root)) {
+    for (const { n, line } of configLines(root.text(f))) {
+      const m = /^Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)\s*=\s*(.*)$/.exec(line);
+      if (m?.[1]) add(`${f}:${n}`, (m[1] as string).replace(/^[-@:+!]+/, ""));
+    }
+  }
+  const scripts = ["/etc/rc.local", "/etc/crontab"];
+  for (const n of root.names("/etc/cron.d")) scripts.push(`/etc/cron.d/${n}`);
+  for (const d of ["/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly", "/etc/cron.monthly", "/etc/network/if-up.d", "/etc/local.d"])
+    for (const n of root.names(d)) scripts.push(`${d}/${n}`);
+  for (const f of scripts) {
+    const t = root.text(f, 1 << 20);
+    if (!t || t.includes("\0")) continue;
+    for (const { n, line } of configLines(t)) {
+      // cron lines: skip the schedule fields and the user.
+      const cron = /^(?:@\w+|(?:\S+\s+){5})\s*(?:(?:root|[a-z_][a-z0-9_-]*)\s+)?(.*)$/.exec(line);
+      add(`${f}:${n}`, f.includes("cron") && cron?.[1] ? cron[1] : line);
+    }
+  }
+  return out;
+}
