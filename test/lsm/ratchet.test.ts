@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { LEVELS, type Level, LogBuffer, Lockdown } from "../../src/lsm/index.js";
+import { LEVELS, type Level, Lockdown, LogBuffer } from "../../src/lsm/index.js";
 
 const NOTICE = (where: string) => `Kernel is locked down from ${where}; see man kernel_lockdown.7`;
 

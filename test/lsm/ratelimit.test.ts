@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { HZ, LogBuffer, Lockdown, ManualClock, RateLimit } from "../../src/lsm/index.js";
+import { HZ, Lockdown, LogBuffer, ManualClock, RateLimit } from "../../src/lsm/index.js";
 
 const LINE = (d: string) => `Lockdown: probe: ${d} is restricted; see man kernel_lockdown.7`;
 
@@ -71,6 +71,8 @@ describe("the shared printk rate limit of lockdown_is_locked_down", () => {
     lsm.lockKernelDown("command line", "integrity");
     for (let i = 0; i < 50; i++) assert.equal(lsm.isLockedDown("LOCKDOWN_KCORE", "probe"), 0);
     lsm.isLockedDown("LOCKDOWN_MSR", "wrmsr");
-    assert.deepEqual(buf.texts().slice(1), ["Lockdown: wrmsr: raw MSR access is restricted; see man kernel_lockdown.7"]);
+    assert.deepEqual(buf.texts().slice(1), [
+      "Lockdown: wrmsr: raw MSR access is restricted; see man kernel_lockdown.7",
+    ]);
   });
 });

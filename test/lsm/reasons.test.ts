@@ -4,8 +4,8 @@ import { describe, test } from "node:test";
 import {
   KERNEL_VERSIONS,
   LEVELS,
-  LogBuffer,
   Lockdown,
+  LogBuffer,
   REASONS,
   realReasons,
   reasonInfo,
@@ -23,7 +23,9 @@ interface SpecReason {
 }
 
 describe("reasons table", () => {
-  test("agrees with shared/spec/reasons.json on every reason, string, level and value", { skip: SKIP_SHARED }, () => {
+  test("agrees with shared/spec/reasons.json on every reason, string, level and value", {
+    skip: SKIP_SHARED,
+  }, () => {
     const spec: SpecReason[] = JSON.parse(readFileSync(sharedPath("spec", "reasons.json"), "utf8"));
     for (const v of KERNEL_VERSIONS) {
       const ours = realReasons(v);
@@ -76,7 +78,9 @@ describe("every reason at every level", () => {
           assert.equal(lsm.isLockedDown(r.value[v]!, "probe"), denied ? -1 : 0, `${r.reason} by value`);
           assert.deepEqual(
             buf.texts(),
-            denied ? Array(2).fill(`Lockdown: probe: ${r.description} is restricted; see man kernel_lockdown.7`) : [],
+            denied
+              ? Array(2).fill(`Lockdown: probe: ${r.description} is restricted; see man kernel_lockdown.7`)
+              : [],
           );
         }
       });
@@ -128,7 +132,10 @@ describe("edge cases of the numeric rule", () => {
     lsm.registerHook();
     lsm.lockKernelDown("securityfs", "integrity");
     lsm.isLockedDown("LOCKDOWN_DEV_MEM", "a-very-long-process-name");
-    assert.equal(buf.texts().at(-1), "Lockdown: a-very-long-pro: /dev/mem,kmem,port is restricted; see man kernel_lockdown.7");
+    assert.equal(
+      buf.texts().at(-1),
+      "Lockdown: a-very-long-pro: /dev/mem,kmem,port is restricted; see man kernel_lockdown.7",
+    );
   });
 
   test("security_locked_down() is 0 while no hook is registered, whatever the level", () => {

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { LogBuffer, Lockdown, lockdownFileContent, lockdownRead, lockdownWrite } from "../../src/lsm/index.js";
+import {
+  Lockdown,
+  LogBuffer,
+  lockdownFileContent,
+  lockdownRead,
+  lockdownWrite,
+} from "../../src/lsm/index.js";
 
 function fresh(level?: "integrity" | "confidentiality") {
   const buf = new LogBuffer();
