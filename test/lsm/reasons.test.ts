@@ -147,3 +147,21 @@ describe("edge cases of the numeric rule", () => {
     assert.equal(lsm.securityLockedDown("LOCKDOWN_KCORE", "probe"), -1);
   });
 });
+
+describe("call sites per version", () => {
+  const files = (v: "6.1" | "6.12", r: string) =>
+    (reasonInfo(r as never).callSites[v] ?? []).map((c) => c.split(":")[0]);
+  test("6.12 drops drivers/acpi/custom_method.c and adds tpmi, amdgpu, fprobe and eventfs", () => {
+    assert.ok(files("6.1", "LOCKDOWN_ACPI_TABLES").includes("drivers/acpi/custom_method.c"));
+    assert.ok(!files("6.12", "LOCKDOWN_ACPI_TABLES").includes("drivers/acpi/custom_method.c"));
+    assert.ok(files("6.12", "LOCKDOWN_DEV_MEM").includes("drivers/platform/x86/intel/tpmi.c"));
+    assert.ok(!files("6.1", "LOCKDOWN_DEV_MEM").includes("drivers/platform/x86/intel/tpmi.c"));
+    assert.ok(files("6.12", "LOCKDOWN_PCI_ACCESS").includes("drivers/gpu/drm/amd/amdgpu/amdgpu_debugfs.c"));
+    assert.ok(files("6.12", "LOCKDOWN_KPROBES").includes("kernel/trace/trace_fprobe.c"));
+    assert.ok(files("6.12", "LOCKDOWN_TRACEFS").includes("fs/tracefs/event_inode.c"));
+  });
+  test("every real reason has at least one call site in each version", () => {
+    for (const v of KERNEL_VERSIONS)
+      for (const r of realReasons(v)) assert.ok((r.callSites[v] ?? []).length > 0, r.reason);
+  });
+});
