@@ -100,7 +100,7 @@ export const OPERATIONS: readonly Operation[] = [
     callSite:
       "arch/x86/kernel/ioport.c: ksys_ioperm(), sys_iopl(); drivers/tty/vt/vt_ioctl.c KDENABIO via ksys_ioperm",
     effect:
-      "ioperm(from, num, 1) and raising iopl() fail with EPERM (range errors are EINVAL first; dropping permissions and iopl of the same or a lower level still work); KDENABIO on a console fails with EPERM.",
+      "ioperm(from, num, 1) and raising iopl() fail with EPERM (range errors are EINVAL first; dropping permissions and iopl of the same or a lower level still work); KDENABIO and KDADDIO on a virtual console fail with ENXIO (drivers/tty/vt/vt_ioctl.c turns the refused ksys_ioperm() into -ENXIO), with the same log line.",
     remedy:
       "Use a kernel driver for the device (e.g. i2c-dev, hwmon, the sensors' own drivers) instead of raw port I/O.",
   },

@@ -126,3 +126,7 @@ describe("explain", () => {
     for (const o of OPERATIONS) assert.ok(names.has(o.reason), o.reason);
   });
 });
+
+test("KDENABIO is ENXIO, not EPERM (vt_ioctl maps the refused ioperm)", () => {
+  assert.match(explain("kdenabio").explanations[0]!.operations[0]!.effect, /KDENABIO .* ENXIO/);
+});
