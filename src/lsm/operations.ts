@@ -207,7 +207,9 @@ export const OPERATIONS: readonly Operation[] = [
     reason: "LOCKDOWN_BPF_WRITE_USER",
     callSite: "kernel/trace/bpf_trace.c: bpf_tracing_func_proto()",
     effect:
-      "Loading a tracing BPF program that calls bpf_probe_write_user fails with EINVAL; the verifier says 'unknown func bpf_probe_write_user#36'.",
+      "Loading a tracing BPF program that calls bpf_probe_write_user fails with EINVAL: the helper's prototype is hidden, so the verifier rejects the call ('unknown func bpf_probe_write_user#36' in 6.1, 'program of this type cannot use helper bpf_probe_write_user#36' in 6.12). Other BPF programs load normally.",
+    versions:
+      "kernel/bpf/verifier.c check_helper_call(): the refusal's wording changed between 6.1 and 6.12.",
   },
   {
     words: ["kgdb", "kdb write", "gdb stub"],
@@ -246,7 +248,7 @@ export const OPERATIONS: readonly Operation[] = [
     reason: "LOCKDOWN_KPROBES",
     callSite: "kernel/trace/trace_kprobe.c: __register_trace_kprobe()",
     effect:
-      "Creating kprobe events (tracefs kprobe_events, dynamic_events, kprobe_event= at boot, perf's kprobe PMU, BPF kprobe attach through perf) fails with EPERM.",
+      "Creating kprobe events fails with EPERM: perf_event_open() with the kprobe PMU (perf probe, BPF kprobe attach) logs 'use of kprobes'; through tracefs kprobe_events or dynamic_events the open of the file is refused first ('use of tracefs'); kprobe_event= at boot is ignored.",
     versions: "6.12 also gates fprobe events (kernel/trace/trace_fprobe.c: __register_trace_fprobe).",
   },
   {
@@ -262,7 +264,9 @@ export const OPERATIONS: readonly Operation[] = [
     callSite:
       "kernel/trace/bpf_trace.c: bpf_tracing_func_proto(); kernel/bpf/helpers.c: bpf_base_func_proto()",
     effect:
-      "Loading a BPF program that calls bpf_probe_read_kernel(_str), or on x86 bpf_probe_read(_str), fails with EINVAL from the verifier: 'unknown func bpf_probe_read_kernel#113' (#115 for _str, #4 / #45 for the old helpers). bpf_probe_read_user and BTF-based access keep working.",
+      "Loading a BPF program that calls bpf_probe_read_kernel(_str), or on x86 bpf_probe_read(_str), fails with EINVAL from the verifier: 'unknown func bpf_probe_read_kernel#113' in 6.1, 'program of this type cannot use helper bpf_probe_read_kernel#113' in 6.12 (#115 for _str, #4 / #45 for the old helpers). bpf_probe_read_user and BTF-based access keep working.",
+    versions:
+      "kernel/bpf/verifier.c check_helper_call(): the refusal's wording changed between 6.1 and 6.12.",
     remedy:
       "Most bpftrace/bcc tools read kernel memory and stop working at confidentiality; integrity leaves them working.",
   },

@@ -115,7 +115,7 @@ describe("explain", () => {
     assert.match(explain("/dev/mem").explanations[0]!.operations[0]!.effect, /EPERM/);
     assert.match(
       explain("bpf_probe_read_kernel").explanations[0]!.operations[0]!.effect,
-      /EINVAL.*unknown func bpf_probe_read_kernel#113/,
+      /EINVAL.*unknown func bpf_probe_read_kernel#113.*cannot use helper bpf_probe_read_kernel#113/,
     );
     assert.match(explain("/sys/power/disk").explanations[0]!.operations[0]!.effect, /\[disabled\]/);
     assert.match(explain("ipsec").explanations[0]!.operations[0]!.effect, /zero/);
