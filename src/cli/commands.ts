@@ -1,4 +1,7 @@
 // The sub-command table. Each command lives in its own file.
 import type { Command } from "./command.js";
+import { explainCommand } from "./explain.js";
+import { reasonsCommand } from "./reasons.js";
+import { statusCommand } from "./status.js";
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [statusCommand, reasonsCommand, explainCommand];
