@@ -57,7 +57,11 @@ export function acpiFindings(root: Root): { findings: Finding[]; fine: Fine[] } 
     const entries = earlyCpioEntries(b);
     const tables = entries.filter((e) => /^(\.\/)?kernel\/firmware\/acpi\/[^/]+$/.test(e.name));
     if (tables.length === 0) {
-      fine.push({ check: "acpi", subject: path, detail: `no ACPI tables in the early cpio (${entries.length} early file(s))` });
+      fine.push({
+        check: "acpi",
+        subject: path,
+        detail: `no ACPI tables in the early cpio (${entries.length} early file(s))`,
+      });
       continue;
     }
     const desc = tables.map((t) => {
@@ -71,7 +75,8 @@ export function acpiFindings(root: Root): { findings: Finding[]; fine: Fine[] } 
         reason: "LOCKDOWN_ACPI_TABLES",
         subject: path,
         evidence: `${path}: early (uncompressed) cpio holds ${desc.join(", ")}; acpi_table_upgrade() drops every override under lockdown ("kernel is locked down, ignoring table override")`,
-        remedy: "Get the fix into the firmware (BIOS update) or the kernel (a quirk/driver parameter); remove the table from the initramfs hook (/etc/initramfs-tools/hooks, kernel/firmware/acpi) and run update-initramfs -u.",
+        remedy:
+          "Get the fix into the firmware (BIOS update) or the kernel (a quirk/driver parameter); remove the table from the initramfs hook (/etc/initramfs-tools/hooks, kernel/firmware/acpi) and run update-initramfs -u.",
       }),
     );
   }

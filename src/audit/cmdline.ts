@@ -17,7 +17,8 @@ export interface CmdlineSource {
 
 function grubSources(root: Root): CmdlineSource[] {
   const files = ["/etc/default/grub"];
-  for (const n of root.names("/etc/default/grub.d")) if (n.endsWith(".cfg")) files.push(`/etc/default/grub.d/${n}`);
+  for (const n of root.names("/etc/default/grub.d"))
+    if (n.endsWith(".cfg")) files.push(`/etc/default/grub.d/${n}`);
   const out: CmdlineSource[] = [];
   let acc = "";
   let prev = "";
@@ -26,14 +27,18 @@ function grubSources(root: Root): CmdlineSource[] {
     if (t === undefined) continue;
     acc += `\n${t}`;
     const v = shellVars(acc);
-    const now = [v.get("GRUB_CMDLINE_LINUX") ?? "", v.get("GRUB_CMDLINE_LINUX_DEFAULT") ?? ""].join(" ").trim();
+    const now = [v.get("GRUB_CMDLINE_LINUX") ?? "", v.get("GRUB_CMDLINE_LINUX_DEFAULT") ?? ""]
+      .join(" ")
+      .trim();
     // What this file added (grub.d snippets usually append "$GRUB_CMDLINE_LINUX_DEFAULT x=y").
     const added = now.startsWith(prev) ? now.slice(prev.length).trim() : now;
     if (added) {
       const args = splitCmdline(added).args;
       const lines = t.split("\n");
       const first = args[0];
-      const line = first ? lines.findIndex((l) => /^\s*GRUB_CMDLINE_LINUX/.test(l) && l.includes(first.param)) : -1;
+      const line = first
+        ? lines.findIndex((l) => /^\s*GRUB_CMDLINE_LINUX/.test(l) && l.includes(first.param))
+        : -1;
       out.push({ file: f, line: line >= 0 ? line + 1 : undefined, text: added, args });
     }
     prev = now;
@@ -46,7 +51,8 @@ export function cmdlineSources(root: Root): CmdlineSource[] {
   const out: CmdlineSource[] = [];
   if (root.live) {
     const t = root.text("/proc/cmdline");
-    if (t !== undefined) out.push({ file: "/proc/cmdline", text: t.trim(), args: splitCmdline(t.trim()).args });
+    if (t !== undefined)
+      out.push({ file: "/proc/cmdline", text: t.trim(), args: splitCmdline(t.trim()).args });
   }
   out.push(...grubSources(root));
   const kc = root.text("/etc/kernel/cmdline");
@@ -78,10 +84,14 @@ export function where(s: CmdlineSource): string {
 }
 
 /** Every occurrence of a parameter (dashes and underscores equal) with its source. */
-export function findParam(sources: CmdlineSource[], param: string): { source: CmdlineSource; val: string | null }[] {
+export function findParam(
+  sources: CmdlineSource[],
+  param: string,
+): { source: CmdlineSource; val: string | null }[] {
   const norm = (s: string) => s.replaceAll("-", "_");
   const p = norm(param);
   const out: { source: CmdlineSource; val: string | null }[] = [];
-  for (const s of sources) for (const a of s.args) if (norm(a.param) === p) out.push({ source: s, val: a.val });
+  for (const s of sources)
+    for (const a of s.args) if (norm(a.param) === p) out.push({ source: s, val: a.val });
   return out;
 }

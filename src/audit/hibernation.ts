@@ -10,7 +10,10 @@ import { configLines, type Root, shellVars } from "./rootfs.js";
 const REMEDY =
   "Under lockdown there is no hibernation: use suspend-to-RAM (HandleLidSwitch=suspend), remove resume=/resume_offset= from the kernel command line and set RESUME=none in /etc/initramfs-tools/conf.d/resume (then update-initramfs -u, update-grub) so the boot does not wait for an image it will skip.";
 
-export function hibernationFindings(root: Root, cmdline: CmdlineSource[]): { findings: Finding[]; fine: Fine[] } {
+export function hibernationFindings(
+  root: Root,
+  cmdline: CmdlineSource[],
+): { findings: Finding[]; fine: Fine[] } {
   const findings: Finding[] = [];
   const fine: Fine[] = [];
   const off = findParam(cmdline, "nohibernate").length > 0;
@@ -34,7 +37,7 @@ export function hibernationFindings(root: Root, cmdline: CmdlineSource[]): { fin
     const v = shellVars(t);
     const r = v.get("RESUME");
     if (r === undefined) continue;
-    if (r === "" || r === "none" || r === "auto" && f.endsWith("initramfs.conf")) {
+    if (r === "" || r === "none" || (r === "auto" && f.endsWith("initramfs.conf"))) {
       fine.push({ check: "hibernation", subject: f, detail: `RESUME=${r || "(empty)"}` });
       continue;
     }
@@ -63,10 +66,15 @@ export function hibernationFindings(root: Root, cmdline: CmdlineSource[]): { fin
         }),
       );
   }
-  const logind = ["/etc/systemd/logind.conf", ...root.names("/etc/systemd/logind.conf.d").map((n) => `/etc/systemd/logind.conf.d/${n}`)];
+  const logind = [
+    "/etc/systemd/logind.conf",
+    ...root.names("/etc/systemd/logind.conf.d").map((n) => `/etc/systemd/logind.conf.d/${n}`),
+  ];
   for (const f of logind) {
     for (const { n, line } of configLines(root.text(f))) {
-      const m = /^(Handle\w+|IdleAction)\s*=\s*(hibernate|hybrid-sleep|suspend-then-hibernate)\s*$/.exec(line);
+      const m = /^(Handle\w+|IdleAction)\s*=\s*(hibernate|hybrid-sleep|suspend-then-hibernate)\s*$/.exec(
+        line,
+      );
       if (m)
         findings.push(
           finding({

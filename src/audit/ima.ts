@@ -28,11 +28,16 @@ export function imaState(root: Root, cmdline: CmdlineSource[]): ImaState {
     if (lines.length === 0) continue;
     const appraise = lines.filter((l) => l.line.startsWith("appraise")).map((l) => `${f}:${l.n}: ${l.line}`);
     // The first appraise rule for KEXEC_KERNEL_CHECK (or with no func=) decides.
-    const first = lines.find((l) => l.line.startsWith("appraise") && (!/func=/.test(l.line) || /func=KEXEC_KERNEL_CHECK/.test(l.line)));
+    const first = lines.find(
+      (l) =>
+        l.line.startsWith("appraise") && (!/func=/.test(l.line) || /func=KEXEC_KERNEL_CHECK/.test(l.line)),
+    );
     waiver = Boolean(first && /appraise_type=imasig/.test(first.line));
     policy = { file: f, rules: lines.length, appraise };
     break;
   }
-  const enforce = findParam(cmdline, "ima_appraise").every((o) => o.val === null || o.val.startsWith("enforce"));
+  const enforce = findParam(cmdline, "ima_appraise").every(
+    (o) => o.val === null || o.val.startsWith("enforce"),
+  );
   return { policy, keys, cmdline: cl, kexecWaiver: waiver && enforce };
 }

@@ -5,11 +5,18 @@ import { acpiFindings } from "./acpi.js";
 import { bootParamFindings } from "./bootparams.js";
 import { cmdlineSources } from "./cmdline.js";
 import { debugfsFindings } from "./debugfs.js";
-import { type Finding, type Fine, breaksAtLevel } from "./findings.js";
+import { breaksAtLevel, type Finding, type Fine } from "./findings.js";
 import { hibernationFindings } from "./hibernation.js";
 import { type ImaState, imaState } from "./ima.js";
+import {
+  type BuiltinKeys,
+  dkmsModules,
+  type InstalledKernel,
+  installedKernels,
+  moduleFiles,
+  readBuiltinKeys,
+} from "./kernels.js";
 import { kexecFindings } from "./kexec.js";
-import { type BuiltinKeys, dkmsModules, type InstalledKernel, installedKernels, moduleFiles, readBuiltinKeys } from "./kernels.js";
 import { platformCerts, readCertFile, type TrustedCert } from "./keys.js";
 import { type CurrentState, currentState } from "./lsm-state.js";
 import { cmdlineOptions, modparamFindings, moduleIndex, moduleOptions, type ParamInfo } from "./modparams.js";
@@ -39,9 +46,21 @@ export interface AuditOptions {
 
 export interface KernelReport {
   release: string;
-  image: { path: string | null; signature: SignatureResult | null; builtinCertificates: string[]; detail: string };
+  image: {
+    path: string | null;
+    signature: SignatureResult | null;
+    builtinCertificates: string[];
+    detail: string;
+  };
   config: string | null;
-  lockdown: { lsm: boolean; force: Level; efiSecureBoot: boolean; nextBoot: Level; withSecureBoot: Level; because: string[] };
+  lockdown: {
+    lsm: boolean;
+    force: Level;
+    efiSecureBoot: boolean;
+    nextBoot: Level;
+    withSecureBoot: Level;
+    because: string[];
+  };
   modules: ModuleStats;
 }
 
@@ -80,16 +99,28 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
 
   const kernels = installedKernels(root);
   // Start the slow part first: decompressing each kernel image to find its builtin keys.
-  const keysP = new Map<string, Promise<BuiltinKeys>>(kernels.map((k) => [k.release, readBuiltinKeys(root, k)]));
+  const keysP = new Map<string, Promise<BuiltinKeys>>(
+    kernels.map((k) => [k.release, readBuiltinKeys(root, k)]),
+  );
 
   const cmdline = cmdlineSources(root);
   const invs = invocations(root);
-  const state = currentState(root, cmdline, kernels.map((k) => ({ release: k.release, config: k.kconfig })));
+  const state = currentState(
+    root,
+    cmdline,
+    kernels.map((k) => ({ release: k.release, config: k.kconfig })),
+  );
   const live = liveModules(root);
   findings.push(...live.findings);
   const ima = imaState(root, cmdline);
 
-  for (const r of [hibernationFindings(root, cmdline), debugfsFindings(root, invs), serialFindings(root, invs), acpiFindings(root), toolFindings(root, invs)]) {
+  for (const r of [
+    hibernationFindings(root, cmdline),
+    debugfsFindings(root, invs),
+    serialFindings(root, invs),
+    acpiFindings(root),
+    toolFindings(root, invs),
+  ]) {
     findings.push(...r.findings);
     fine.push(...r.fine);
   }
@@ -112,7 +143,10 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
       ...keys.certs.map((c) => `the builtin key ${certLabel(verifier, c)}`),
       ...extra.map((c) => `${certLabel(verifier, c.der)} from ${c.origin}`),
     ];
-    if (keys.error && list.length > 0) notes.push(`${k.release}: builtin certificates not found (${keys.detail}); its modules are checked against --cert only`);
+    if (keys.error && list.length > 0)
+      notes.push(
+        `${k.release}: builtin certificates not found (${keys.detail}); its modules are checked against --cert only`,
+      );
     const results = list.length
       ? await verifier.modules(
           list.map((f) => root.path(f)),
@@ -121,23 +155,43 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
         )
       : [];
     done += list.length;
-    const m = moduleFindings(root, k, results, { trusted: trusted.length ? trusted.join(", ") : "no trusted key", dkms, dkmsMok });
+    const m = moduleFindings(root, k, results, {
+      trusted: trusted.length ? trusted.join(", ") : "no trusted key",
+      dkms,
+      dkmsMok,
+    });
     findings.push(...m.findings);
-    if (m.stats.unverified > 0) notes.push(`${k.release}: ${m.stats.unverified} signed module(s) could not be verified (${verifier.name})`);
+    if (m.stats.unverified > 0)
+      notes.push(
+        `${k.release}: ${m.stats.unverified} signed module(s) could not be verified (${verifier.name})`,
+      );
     const cfg = k.kconfig;
     const nb = state.nextBoot.find((n) => n.release === k.release);
     let signature: SignatureResult | null = null;
     if (k.image) {
       const b = root.bytes(k.image);
-      if (b) signature = await verifier.peImage(b, [...extra.map((c) => c.der), ...allCerts]).catch((e) => ({ verdict: "invalid" as const, detail: (e as Error).message }));
+      if (b)
+        signature = await verifier
+          .peImage(b, [...extra.map((c) => c.der), ...allCerts])
+          .catch((e) => ({ verdict: "invalid" as const, detail: (e as Error).message }));
     }
     reports.push({
       release: k.release,
-      image: { path: k.image ?? null, signature, builtinCertificates: keys.certs.map((c) => certLabel(verifier, c)), detail: keys.detail },
+      image: {
+        path: k.image ?? null,
+        signature,
+        builtinCertificates: keys.certs.map((c) => certLabel(verifier, c)),
+        detail: keys.detail,
+      },
       config: k.config ?? null,
       lockdown: {
         lsm: cfg.get("SECURITY_LOCKDOWN_LSM") === "y",
-        force: cfg.get("LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY") === "y" ? "confidentiality" : cfg.get("LOCK_DOWN_KERNEL_FORCE_INTEGRITY") === "y" ? "integrity" : "none",
+        force:
+          cfg.get("LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY") === "y"
+            ? "confidentiality"
+            : cfg.get("LOCK_DOWN_KERNEL_FORCE_INTEGRITY") === "y"
+              ? "integrity"
+              : "none",
         efiSecureBoot: cfg.get("LOCK_DOWN_IN_EFI_SECURE_BOOT") === "y",
         nextBoot: nb?.level ?? "none",
         withSecureBoot: nb?.withSecureBoot ?? "none",
@@ -146,7 +200,10 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
       modules: m.stats,
     });
   }
-  if (kernels.length === 0) notes.push("no installed kernel found (/lib/modules, /boot): a container image? modules and kernel images were not examined");
+  if (kernels.length === 0)
+    notes.push(
+      "no installed kernel found (/lib/modules, /boot): a container image? modules and kernel images were not examined",
+    );
 
   // kexec/kdump: the crash kernel defaults to the newest installed image.
   const newest = kernels.filter((k) => k.image).at(-1)?.image;
@@ -157,21 +214,38 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     checkImage: async (p) => {
       const b = root.bytes(p);
       if (!b) return { verdict: "unreadable", detail: "unreadable" };
-      const r = await verifier.peImage(b, allCerts).catch((e) => ({ verdict: "invalid" as const, detail: (e as Error).message }) as SignatureResult);
-      return { verdict: r.verdict, detail: `${r.verdict}${r.signer ? ` (signed by ${r.signer})` : ""}${r.errno ? ` ${r.errno}` : ""}${r.detail ? `: ${r.detail}` : ""}` };
+      const r = await verifier
+        .peImage(b, allCerts)
+        .catch((e) => ({ verdict: "invalid" as const, detail: (e as Error).message }) as SignatureResult);
+      return {
+        verdict: r.verdict,
+        detail: `${r.verdict}${r.signer ? ` (signed by ${r.signer})` : ""}${r.errno ? ` ${r.errno}` : ""}${r.detail ? `: ${r.detail}` : ""}`,
+      };
     },
   });
   findings.push(...kx.findings);
   fine.push(...kx.fine);
 
   // Module options: hardware parameters, judged from the modules' own ELF.
-  const idx = kernels.map((k) => ({ release: k.release, modules: moduleIndex((files.get(k.release) ?? []).map((f) => root.path(f))) }));
-  const mp = await modparamFindings([...moduleOptions(root), ...cmdlineOptions(cmdline)], idx, opts.readParams);
+  const idx = kernels.map((k) => ({
+    release: k.release,
+    modules: moduleIndex((files.get(k.release) ?? []).map((f) => root.path(f))),
+  }));
+  const mp = await modparamFindings(
+    [...moduleOptions(root), ...cmdlineOptions(cmdline)],
+    idx,
+    opts.readParams,
+  );
   findings.push(...mp.findings);
   fine.push(...mp.fine);
-  for (const u of mp.unknown) if (u.includes("modprobe.d") || u.startsWith("/etc/modules")) notes.push(`module option not checked: ${u}`);
+  for (const u of mp.unknown)
+    if (u.includes("modprobe.d") || u.startsWith("/etc/modules"))
+      notes.push(`module option not checked: ${u}`);
 
-  if (root.unreadable.length > 0) notes.push(`${root.unreadable.length} path(s) could not be read${process.getuid?.() !== 0 ? " (not running as root)" : ""}; the answer is partial`);
+  if (root.unreadable.length > 0)
+    notes.push(
+      `${root.unreadable.length} path(s) could not be read${process.getuid?.() !== 0 ? " (not running as root)" : ""}; the answer is partial`,
+    );
 
   const integrity = findings.filter((f) => breaksAtLevel(f, "integrity")).length;
   return {

@@ -19,19 +19,23 @@ export function kexecSyscall(args: string[]): "file" | "auto" | "load" {
   return mode;
 }
 
-export interface CrashKernelCheck {
-  (imagePath: string): Promise<{ verdict: string; detail: string }>;
-}
+export type CrashKernelCheck = (imagePath: string) => Promise<{ verdict: string; detail: string }>;
 
 export async function kexecFindings(
   root: Root,
-  opts: { invocations: Invocation[]; checkImage: CrashKernelCheck; secureBootLive: boolean; fallbackImage?: string },
+  opts: {
+    invocations: Invocation[];
+    checkImage: CrashKernelCheck;
+    secureBootLive: boolean;
+    fallbackImage?: string;
+  },
 ): Promise<{ findings: Finding[]; fine: Fine[] }> {
   const findings: Finding[] = [];
   const fine: Fine[] = [];
   // kdump-tools
   const kdText = root.text("/etc/default/kdump-tools");
-  const kdInstalled = kdText !== undefined || root.exists("/usr/sbin/kdump-config") || root.exists("/sbin/kdump-config");
+  const kdInstalled =
+    kdText !== undefined || root.exists("/usr/sbin/kdump-config") || root.exists("/sbin/kdump-config");
   if (kdInstalled) {
     const v = shellVars(kdText);
     const use = v.get("USE_KDUMP") ?? (kdText === undefined ? "1" : "0");
@@ -39,7 +43,11 @@ export async function kexecFindings(
     const argsLine = configLines(kdText).find((l) => l.line.startsWith("KDUMP_KEXEC_ARGS"));
     const where = argsLine ? `/etc/default/kdump-tools:${argsLine.n}` : "/etc/default/kdump-tools";
     if (use === "0" || use === "") {
-      fine.push({ check: "kexec", subject: "kdump-tools", detail: "installed but USE_KDUMP=0: no crash kernel is loaded" });
+      fine.push({
+        check: "kexec",
+        subject: "kdump-tools",
+        detail: "installed but USE_KDUMP=0: no crash kernel is loaded",
+      });
     } else {
       const mode = kexecSyscall(args);
       if (mode === "load") {
@@ -49,7 +57,8 @@ export async function kexecFindings(
             reason: "LOCKDOWN_KEXEC",
             subject: "kdump-tools (kdump-config load)",
             evidence: `${where}: KDUMP_KEXEC_ARGS="${args.join(" ")}" has no -s, so kdump-config runs "kexec -p" with the kexec_load() syscall, which lockdown always refuses (EPERM, "kexec of unsigned images is restricted"); kdump-config adds -s by itself only when it sees UEFI Secure Boot (efivars SecureBoot=1, SetupMode=0), not for lockdown=/Kconfig lockdown${opts.secureBootLive ? " (this host has Secure Boot on, so today it does add -s)" : ""}`,
-            remedy: 'Set KDUMP_KEXEC_ARGS="-s" in /etc/default/kdump-tools (kexec_file_load, which verifies the crash kernel\'s signature), keep a signed crash kernel (Debian\'s signed linux-image), then "kdump-config unload; kdump-config load" and check "kdump-config status".',
+            remedy:
+              'Set KDUMP_KEXEC_ARGS="-s" in /etc/default/kdump-tools (kexec_file_load, which verifies the crash kernel\'s signature), keep a signed crash kernel (Debian\'s signed linux-image), then "kdump-config unload; kdump-config load" and check "kdump-config status".',
           }),
         );
       }
@@ -61,15 +70,21 @@ export async function kexecFindings(
         if (r.verdict === "unsigned" || r.verdict === "invalid") {
           findings.push(
             finding({
-              id: r.verdict === "unsigned" ? "kexec.crash-kernel-unsigned" : "kexec.crash-kernel-bad-signature",
+              id:
+                r.verdict === "unsigned" ? "kexec.crash-kernel-unsigned" : "kexec.crash-kernel-bad-signature",
               reason: "LOCKDOWN_KEXEC",
               subject: `crash kernel ${image}`,
               evidence: `${image}: ${r.detail}; kexec_file_load() fails signature verification and lockdown refuses it (EPERM; with kexec signature enforcement the error itself)`,
-              remedy: "Point KDUMP_KERNEL at a kernel image signed by a key in the builtin, MOK or UEFI db keyring (Debian's signed linux-image-* packages are).",
+              remedy:
+                "Point KDUMP_KERNEL at a kernel image signed by a key in the builtin, MOK or UEFI db keyring (Debian's signed linux-image-* packages are).",
             }),
           );
         } else if (mode !== "load") {
-          fine.push({ check: "kexec", subject: `kdump-tools, crash kernel ${image}`, detail: `kexec ${args.join(" ")}: kexec_file_load; image ${r.detail}` });
+          fine.push({
+            check: "kexec",
+            subject: `kdump-tools, crash kernel ${image}`,
+            detail: `kexec ${args.join(" ")}: kexec_file_load; image ${r.detail}`,
+          });
         }
         image = undefined;
       }
@@ -88,16 +103,24 @@ export async function kexecFindings(
           reason: "LOCKDOWN_KEXEC",
           subject: "kexec-tools (kexec-load service)",
           evidence: `/etc/default/kexec${line ? `:${line.n}` : ""}: LOAD_KEXEC=${load}: at shutdown /etc/init.d/kexec-load runs "/sbin/kexec -l $KERNEL_IMAGE ..." (kexec_load(), no -s), which lockdown refuses with EPERM; the reboot then falls back to a firmware reboot`,
-          remedy: 'Set LOAD_KEXEC=false, or replace the fast-reboot path with "kexec -s -l <signed kernel>" (kexec_file_load) in your own unit; use "systemctl kexec" only with signed kernels.',
+          remedy:
+            'Set LOAD_KEXEC=false, or replace the fast-reboot path with "kexec -s -l <signed kernel>" (kexec_file_load) in your own unit; use "systemctl kexec" only with signed kernels.',
         }),
       );
-    } else fine.push({ check: "kexec", subject: "kexec-tools", detail: `LOAD_KEXEC=${load}: no kernel is kexec-loaded at shutdown` });
+    } else
+      fine.push({
+        check: "kexec",
+        subject: "kexec-tools",
+        detail: `LOAD_KEXEC=${load}: no kernel is kexec-loaded at shutdown`,
+      });
   }
   // Admin-written kexec invocations in units, rc.local, cron.
   for (const inv of opts.invocations) {
     if (inv.argv[0] !== "kexec") continue;
     const args = inv.argv.slice(1);
-    const loads = args.some((a) => ["-l", "--load", "-p", "--load-panic"].includes(a) || /^-[a-z]*[lp][a-z]*$/.test(a));
+    const loads = args.some(
+      (a) => ["-l", "--load", "-p", "--load-panic"].includes(a) || /^-[a-z]*[lp][a-z]*$/.test(a),
+    );
     if (!loads) continue;
     if (kexecSyscall(args) === "load")
       findings.push(

@@ -31,7 +31,8 @@ export function efiSignatureListCerts(data: Uint8Array): Uint8Array[] {
     const sigSize = dv.getUint32(p + 24, true);
     if (listSize < 28 || p + listSize > data.length || sigSize < 16) break;
     if (type === X509_GUID) {
-      for (let q = p + 28 + headerSize; q + sigSize <= p + listSize; q += sigSize) out.push(data.slice(q + 16, q + sigSize));
+      for (let q = p + 28 + headerSize; q + sigSize <= p + listSize; q += sigSize)
+        out.push(data.slice(q + 16, q + sigSize));
     }
     p += listSize;
   }
@@ -66,7 +67,10 @@ export function readCertFile(file: string): TrustedCert[] {
   if (text.includes("-----BEGIN")) {
     const out: TrustedCert[] = [];
     for (const m of text.matchAll(/-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END/g))
-      out.push({ der: Buffer.from((m[1] as string).replace(/\s+/g, ""), "base64"), origin: `--cert ${file}` });
+      out.push({
+        der: Buffer.from((m[1] as string).replace(/\s+/g, ""), "base64"),
+        origin: `--cert ${file}`,
+      });
     if (out.length === 0) throw new InputError(file, "no CERTIFICATE in PEM file");
     return out;
   }

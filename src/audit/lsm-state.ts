@@ -3,7 +3,7 @@
 // root what the next boot will do: the kernel's Kconfig (/boot/config-*),
 // lockdown= and lsm= in the boot configuration, and Debian's coupling of
 // Secure Boot to lockdown (CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT).
-import { efiGetSecureBoot, type EfiVar, isLevel, type Level, levelRank } from "../lsm/index.js";
+import { type EfiVar, efiGetSecureBoot, isLevel, type Level, levelRank } from "../lsm/index.js";
 import { type CmdlineSource, findParam, where } from "./cmdline.js";
 import type { Root } from "./rootfs.js";
 
@@ -87,12 +87,15 @@ function efiVar(root: Root, name: string): EfiVar {
 
 export function secureBootState(root: Root): { state: SecureBootState; mok: string; evidence: string[] } {
   if (!root.live) return { state: "unknown", mok: "unknown (offline root)", evidence: [] };
-  if (!root.exists("/sys/firmware/efi")) return { state: "not-efi", mok: "n/a", evidence: ["/sys/firmware/efi absent: not booted via EFI"] };
+  if (!root.exists("/sys/firmware/efi"))
+    return { state: "not-efi", mok: "n/a", evidence: ["/sys/firmware/efi absent: not booted via EFI"] };
   const sb = efiVar(root, `SecureBoot-${GLOBAL}`);
   const setup = efiVar(root, `SetupMode-${GLOBAL}`);
   const mok = efiVar(root, `MokSBStateRT-${SHIM}`);
   const ev: string[] = [];
-  ev.push(`efivars SecureBoot=${typeof sb === "object" ? sb.value : (sb ?? "absent")}, SetupMode=${typeof setup === "object" ? setup.value : (setup ?? "absent")}`);
+  ev.push(
+    `efivars SecureBoot=${typeof sb === "object" ? sb.value : (sb ?? "absent")}, SetupMode=${typeof setup === "object" ? setup.value : (setup ?? "absent")}`,
+  );
   const mode = efiGetSecureBoot({ SecureBoot: sb, SetupMode: setup, MokSBStateRT: mok }).mode;
   const mokText =
     mok === undefined
@@ -104,7 +107,13 @@ export function secureBootState(root: Root): { state: SecureBootState; mok: stri
           : `MokSBStateRT=${mok.value}`;
   if (sb === "error") return { state: "unknown", mok: mokText, evidence: ev };
   const state: SecureBootState =
-    mode === "enabled" ? "enabled" : typeof setup === "object" && setup.value === 1 ? "setup-mode" : mode === "unknown" ? "unknown" : "disabled";
+    mode === "enabled"
+      ? "enabled"
+      : typeof setup === "object" && setup.value === 1
+        ? "setup-mode"
+        : mode === "unknown"
+          ? "unknown"
+          : "disabled";
   return { state, mok: mokText, evidence: ev };
 }
 
@@ -114,7 +123,8 @@ export function nextBootLevel(
   cmdline: CmdlineSource[],
 ): { level: Level; withSecureBoot: Level; because: string[] } {
   const because: string[] = [];
-  if (!c.lsm) return { level: "none", withSecureBoot: "none", because: ["CONFIG_SECURITY_LOCKDOWN_LSM is not set"] };
+  if (!c.lsm)
+    return { level: "none", withSecureBoot: "none", because: ["CONFIG_SECURITY_LOCKDOWN_LSM is not set"] };
   let level: Level = "none";
   const raise = (l: Level, why: string) => {
     because.push(why);
@@ -134,7 +144,8 @@ export function nextBootLevel(
     if (p.val && isLevel(p.val) && p.val !== "none") raise(p.val, `lockdown=${p.val} (${where(p.source)})`);
   }
   const sb: Level = c.inEfiSecureBoot && levelRank(level) < levelRank("integrity") ? "integrity" : level;
-  if (c.inEfiSecureBoot) because.push("CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT=y: integrity when booted with UEFI Secure Boot");
+  if (c.inEfiSecureBoot)
+    because.push("CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT=y: integrity when booted with UEFI Secure Boot");
   return { level, withSecureBoot: sb, because };
 }
 
@@ -151,7 +162,10 @@ export function currentState(
     const lsm = root.text("/sys/kernel/security/lsm");
     const ld = root.text("/sys/kernel/security/lockdown");
     if (lsm !== undefined) {
-      lsmActive = lsm.split(",").map((s) => s.trim()).includes("lockdown");
+      lsmActive = lsm
+        .split(",")
+        .map((s) => s.trim())
+        .includes("lockdown");
       evidence.push(`/sys/kernel/security/lsm: ${lsm.trim()}`);
     }
     if (ld !== undefined) {
@@ -170,10 +184,16 @@ export function currentState(
       source = "/sys/kernel/security/lockdown unreadable";
     }
     const cl = cmdline.find((s) => s.file === "/proc/cmdline");
-    if (cl) for (const a of cl.args) if (["lockdown", "lsm", "module.sig_enforce", "ima_appraise"].includes(a.param)) evidence.push(`/proc/cmdline: ${a.param}=${a.val ?? ""}`);
+    if (cl)
+      for (const a of cl.args)
+        if (["lockdown", "lsm", "module.sig_enforce", "ima_appraise"].includes(a.param))
+          evidence.push(`/proc/cmdline: ${a.param}=${a.val ?? ""}`);
   }
   const sb = secureBootState(root);
   evidence.push(...sb.evidence);
-  const nextBoot = kernels.map((k) => ({ release: k.release, ...nextBootLevel(lockdownConfig(k.config), cmdline) }));
+  const nextBoot = kernels.map((k) => ({
+    release: k.release,
+    ...nextBootLevel(lockdownConfig(k.config), cmdline),
+  }));
   return { level, source, lsmActive, secureBoot: sb.state, mok: sb.mok, nextBoot, evidence };
 }

@@ -25,7 +25,13 @@ export interface OptionSetting {
   line: string;
 }
 
-const DIRS = ["/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/lib/modprobe.d", "/usr/lib/modprobe.d"];
+const DIRS = [
+  "/etc/modprobe.d",
+  "/run/modprobe.d",
+  "/usr/local/lib/modprobe.d",
+  "/lib/modprobe.d",
+  "/usr/lib/modprobe.d",
+];
 
 function splitParams(words: string[], module: string, where: string, line: string): OptionSetting[] {
   const out: OptionSetting[] = [];
@@ -33,7 +39,13 @@ function splitParams(words: string[], module: string, where: string, line: strin
     const eq = w.indexOf("=");
     const param = eq < 0 ? w : w.slice(0, eq);
     if (!param || param.startsWith("-")) continue;
-    out.push({ module: module.replaceAll("-", "_"), param: param.replaceAll("-", "_"), value: eq < 0 ? "" : w.slice(eq + 1).replace(/^"(.*)"$/, "$1"), where, line });
+    out.push({
+      module: module.replaceAll("-", "_"),
+      param: param.replaceAll("-", "_"),
+      value: eq < 0 ? "" : w.slice(eq + 1).replace(/^"(.*)"$/, "$1"),
+      where,
+      line,
+    });
   }
   return out;
 }
@@ -85,7 +97,13 @@ export function cmdlineOptions(cmdline: CmdlineSource[]): OptionSetting[] {
     for (const a of s.args) {
       const dot = a.param.indexOf(".");
       if (dot <= 0 || a.param.includes("/")) continue;
-      out.push({ module: a.param.slice(0, dot).replaceAll("-", "_"), param: a.param.slice(dot + 1).replaceAll("-", "_"), value: a.val ?? "", where: where(s), line: `${a.param}${a.val !== null ? `=${a.val}` : ""}` });
+      out.push({
+        module: a.param.slice(0, dot).replaceAll("-", "_"),
+        param: a.param.slice(dot + 1).replaceAll("-", "_"),
+        value: a.val ?? "",
+        where: where(s),
+        line: `${a.param}${a.val !== null ? `=${a.val}` : ""}`,
+      });
     }
   return out;
 }
@@ -127,8 +145,14 @@ export async function modparamFindings(
           remedy: `Let the driver find the hardware itself (ACPI/PnP/PCI resources) and remove ${s.param}= from ${s.where.replace(/:\d+$/, "")}; if the device really needs a fixed I/O port/IRQ it cannot be driven under lockdown.`,
         }),
       );
-    } else if (known) fine.push({ check: "modparams", subject: s.where, detail: `${s.module} ${s.param}: not a hardware parameter` });
-    else if (readParams) unknown.push(`${s.where}: ${s.module}.${s.param} (module not found in any installed kernel)`);
+    } else if (known)
+      fine.push({
+        check: "modparams",
+        subject: s.where,
+        detail: `${s.module} ${s.param}: not a hardware parameter`,
+      });
+    else if (readParams)
+      unknown.push(`${s.where}: ${s.module}.${s.param} (module not found in any installed kernel)`);
     else unknown.push(`${s.where}: ${s.module}.${s.param} (no ELF reader)`);
   }
   return { findings, fine, unknown };

@@ -37,7 +37,15 @@ export function moduleFindings(
   results: ModuleResult[],
   ctx: { trusted: string; dkms: Map<string, string>; dkmsMok: boolean },
 ): { stats: ModuleStats; findings: Finding[] } {
-  const stats: ModuleStats = { total: results.length, signed: 0, unsigned: 0, invalid: 0, untrusted: 0, unverified: 0, outOfTree: [] };
+  const stats: ModuleStats = {
+    total: results.length,
+    signed: 0,
+    unsigned: 0,
+    invalid: 0,
+    untrusted: 0,
+    unverified: 0,
+    outOfTree: [],
+  };
   const findings: Finding[] = [];
   const prefix = `${root.path(k.modulesDir ?? "")}/`;
   for (const r of results) {
@@ -153,7 +161,8 @@ export function liveModules(root: Root): { live?: LiveModules; findings: Finding
           subject: `loaded module ${m}`,
           kernel: release,
           evidence: `/sys/module/${m}/taint is "${t}": it was loaded without a valid signature (TAINT_UNSIGNED_MODULE); under lockdown that load fails with EPERM`,
-          remedy: "Sign the module with a trusted (MOK-enrolled) key or replace it with a signed build before enabling lockdown.",
+          remedy:
+            "Sign the module with a trusted (MOK-enrolled) key or replace it with a signed build before enabling lockdown.",
         }),
       );
     }

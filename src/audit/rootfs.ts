@@ -24,7 +24,10 @@ export class Root {
     try {
       st = statSync(abs);
     } catch (e) {
-      throw new InputError(dir, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : String(e));
+      throw new InputError(
+        dir,
+        (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : String(e),
+      );
     }
     if (!st.isDirectory()) throw new InputError(dir, "not a directory");
     this.dir = abs;
@@ -45,7 +48,8 @@ export class Root {
   private note(rel: string, e: unknown): void {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return;
-    if (!this.unreadable.some((u) => u.path === rel)) this.unreadable.push({ path: rel, error: code ?? String(e) });
+    if (!this.unreadable.some((u) => u.path === rel))
+      this.unreadable.push({ path: rel, error: code ?? String(e) });
   }
 
   bytes(rel: string, max = 256 * 1024 * 1024): Buffer | undefined {
@@ -176,7 +180,10 @@ function unquote(v: string, vars: Map<string, string>): string {
 }
 
 function expand(s: string, vars: Map<string, string>): string {
-  return s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a, b) => vars.get(a ?? b) ?? "");
+  return s.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, a, b) => vars.get(a ?? b) ?? "",
+  );
 }
 
 /** Lines without comments and blank lines, with their 1-based numbers. */

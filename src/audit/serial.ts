@@ -29,9 +29,11 @@ export function serialChanges(root: Root, dev: string, args: string[]): string[]
   for (let i = 0; i < args.length; i++) {
     const k = args[i] as string;
     const v = args[i + 1];
-    const num = (s: string | undefined) => (s === undefined ? Number.NaN : Number(s.startsWith("0x") ? Number.parseInt(s, 16) : s));
+    const num = (s: string | undefined) =>
+      s === undefined ? Number.NaN : Number(s.startsWith("0x") ? Number.parseInt(s, 16) : s);
     if (k === "port" && v !== undefined) {
-      if (!def || num(v) !== def.port) changes.push(`port ${v}${def ? ` (kernel default 0x${def.port.toString(16)})` : ""}`);
+      if (!def || num(v) !== def.port)
+        changes.push(`port ${v}${def ? ` (kernel default 0x${def.port.toString(16)})` : ""}`);
       i++;
     } else if (k === "irq" && v !== undefined) {
       if (!def || num(v) !== def.irq) changes.push(`irq ${v}${def ? ` (kernel default ${def.irq})` : ""}`);

@@ -12,7 +12,13 @@ export interface Invocation {
   argv: string[];
 }
 
-const UNIT_DIRS = ["/etc/systemd/system", "/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system", "/run/systemd/system"];
+const UNIT_DIRS = [
+  "/etc/systemd/system",
+  "/usr/local/lib/systemd/system",
+  "/lib/systemd/system",
+  "/usr/lib/systemd/system",
+  "/run/systemd/system",
+];
 const UNIT_EXT = /\.(service|mount|automount|socket|timer|path|target)$/;
 
 /** Unit files (root-relative), including drop-ins (*.d/*.conf); vendor units last. */
@@ -51,7 +57,13 @@ export function simpleCommands(cmd: string): string[][] {
   for (const part of cmd.split(/;|&&|\|\||\|/)) {
     let w = splitWords(part.trim());
     // strip env assignments, sudo/exec/nice/... wrappers
-    while (w.length > 0 && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0] as string) || ["sudo", "exec", "nice", "ionice", "nohup", "env", "timeout", "stdbuf", "command"].includes(base(w[0] as string))))
+    while (
+      w.length > 0 &&
+      (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0] as string) ||
+        ["sudo", "exec", "nice", "ionice", "nohup", "env", "timeout", "stdbuf", "command"].includes(
+          base(w[0] as string),
+        ))
+    )
       w = w.slice(base(w[0] as string) === "timeout" ? 2 : 1);
     if (w.length > 0 && ["sh", "bash", "dash"].includes(base(w[0] as string)) && w[1] === "-c" && w[2]) {
       out.push(...simpleCommands(w.slice(2).join(" ")));
@@ -70,7 +82,8 @@ export function base(p: string): string {
 export function invocations(root: Root): Invocation[] {
   const out: Invocation[] = [];
   const add = (where: string, command: string) => {
-    for (const argv of simpleCommands(command)) out.push({ where, command, argv: [base(argv[0] as string), ...argv.slice(1)] });
+    for (const argv of simpleCommands(command))
+      out.push({ where, command, argv: [base(argv[0] as string), ...argv.slice(1)] });
   };
   for (const f of unitFiles(root)) {
     for (const { n, line } of configLines(root.text(f))) {
@@ -80,7 +93,14 @@ export function invocations(root: Root): Invocation[] {
   }
   const scripts = ["/etc/rc.local", "/etc/crontab"];
   for (const n of root.names("/etc/cron.d")) scripts.push(`/etc/cron.d/${n}`);
-  for (const d of ["/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly", "/etc/cron.monthly", "/etc/network/if-up.d", "/etc/local.d"])
+  for (const d of [
+    "/etc/cron.hourly",
+    "/etc/cron.daily",
+    "/etc/cron.weekly",
+    "/etc/cron.monthly",
+    "/etc/network/if-up.d",
+    "/etc/local.d",
+  ])
     for (const n of root.names(d)) scripts.push(`${d}/${n}`);
   for (const f of scripts) {
     const t = root.text(f, 1 << 20);

@@ -35,7 +35,11 @@ export interface CertName {
 export interface AuditVerifier {
   readonly name: string;
   /** Verifies modules (host paths) against the trusted certificates (DER). */
-  modules(files: string[], certs: Uint8Array[], progress?: (done: number, total: number) => void): Promise<ModuleResult[]>;
+  modules(
+    files: string[],
+    certs: Uint8Array[],
+    progress?: (done: number, total: number) => void,
+  ): Promise<ModuleResult[]>;
   /** Verifies a PE/Authenticode image (kexec_file_load's check) against certificates. */
   peImage(image: Uint8Array, certs: Uint8Array[]): Promise<SignatureResult>;
   /** Names a certificate. */
@@ -50,10 +54,14 @@ export async function moduleBytes(file: string): Promise<Buffer> {
   if (file.endsWith(".zst")) return Buffer.from(zstd(raw));
   if (file.endsWith(".gz")) return gunzipSync(raw);
   if (file.endsWith(".xz")) {
-    const mod = (await import("xz-decompress")) as unknown as { default?: typeof import("xz-decompress") } & typeof import("xz-decompress");
+    const mod = (await import("xz-decompress")) as unknown as {
+      default?: typeof import("xz-decompress");
+    } & typeof import("xz-decompress");
     const Xz = (mod.default ?? mod).XzReadableStream;
     const s = new Xz(new Blob([raw]).stream() as unknown as ReadableStream<Uint8Array>);
-    return Buffer.from(await new Response(s as unknown as ConstructorParameters<typeof Response>[0]).arrayBuffer());
+    return Buffer.from(
+      await new Response(s as unknown as ConstructorParameters<typeof Response>[0]).arrayBuffer(),
+    );
   }
   return raw;
 }

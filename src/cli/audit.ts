@@ -1,11 +1,11 @@
 // kernel-lockdown audit: lockdown readiness of a live host or an offline root.
 import { writeFileSync } from "node:fs";
 import { audit, breaksAt } from "../audit/index.js";
-import { defaultAuditHooks } from "../audit/wiring.js";
 import { renderHtml } from "../audit/report/html.js";
 import { renderJson } from "../audit/report/json.js";
 import { renderPrometheus } from "../audit/report/prometheus.js";
 import { renderText } from "../audit/report/text.js";
+import { defaultAuditHooks } from "../audit/wiring.js";
 import { InputError } from "../errors.js";
 import { oneOf, parse } from "./args.js";
 import { type Command, EXIT_NEGATIVE, EXIT_OK } from "./command.js";
@@ -44,9 +44,12 @@ export const auditCommand: Command = {
       offline: { type: "boolean" },
       verbose: { type: "boolean" },
     });
-    if (positionals.length > 0) throw new InputError(positionals[0] as string, "unexpected argument (use --root DIR)");
-    const level = oneOf("audit", "level", values.level, ["integrity", "confidentiality"] as const) ?? "integrity";
-    const format = oneOf("audit", "format", values.format, ["text", "json", "prometheus", "html"] as const) ?? "text";
+    if (positionals.length > 0)
+      throw new InputError(positionals[0] as string, "unexpected argument (use --root DIR)");
+    const level =
+      oneOf("audit", "level", values.level, ["integrity", "confidentiality"] as const) ?? "integrity";
+    const format =
+      oneOf("audit", "format", values.format, ["text", "json", "prometheus", "html"] as const) ?? "text";
     const tty = io.isTTY && !values.output;
     let last = 0;
     const report = await audit({

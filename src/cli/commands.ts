@@ -1,7 +1,8 @@
 // The sub-command table. Each command lives in its own file.
+import { auditCommand } from "./audit.js";
 import type { Command } from "./command.js";
 import { explainCommand } from "./explain.js";
 import { reasonsCommand } from "./reasons.js";
 import { statusCommand } from "./status.js";
 
-export const COMMANDS: readonly Command[] = [statusCommand, reasonsCommand, explainCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, reasonsCommand, explainCommand, auditCommand];

@@ -9,7 +9,10 @@ export interface Group {
 export function groups(findings: Finding[]): Group[] {
   return [
     { title: "Breaks at integrity", findings: findings.filter((f) => f.breaksAt === "integrity") },
-    { title: "Breaks only at confidentiality", findings: findings.filter((f) => f.breaksAt === "confidentiality") },
+    {
+      title: "Breaks only at confidentiality",
+      findings: findings.filter((f) => f.breaksAt === "confidentiality"),
+    },
   ];
 }
 

@@ -3,12 +3,24 @@
 import type { AuditReport } from "../index.js";
 import { byId, groups } from "./group.js";
 
-const C = { red: "\x1b[31m", yellow: "\x1b[33m", green: "\x1b[32m", bold: "\x1b[1m", dim: "\x1b[2m", reset: "\x1b[0m" };
+const C = {
+  red: "\x1b[31m",
+  yellow: "\x1b[33m",
+  green: "\x1b[32m",
+  bold: "\x1b[1m",
+  dim: "\x1b[2m",
+  reset: "\x1b[0m",
+};
 
 export function renderText(r: AuditReport, opts: { color?: boolean; verbose?: boolean } = {}): string {
   const c = (k: keyof typeof C, s: string) => (opts.color ? `${C[k]}${s}${C.reset}` : s);
   const out: string[] = [];
-  out.push(c("bold", `Lockdown readiness of ${r.root} (${r.live ? "live host" : "offline root"}), checked for --level ${r.level}`));
+  out.push(
+    c(
+      "bold",
+      `Lockdown readiness of ${r.root} (${r.live ? "live host" : "offline root"}), checked for --level ${r.level}`,
+    ),
+  );
   out.push("");
   out.push(c("bold", "Current state"));
   const s = r.current;
@@ -18,21 +30,34 @@ export function renderText(r: AuditReport, opts: { color?: boolean; verbose?: bo
   for (const e of s.evidence) out.push(`  ${c("dim", e)}`);
   if (s.liveModules) {
     const l = s.liveModules;
-    out.push(`  running:      ${l.release}, ${l.loaded} modules loaded, taint ${l.taint}${l.taintFlags ? ` (${l.taintFlags})` : ""}`);
+    out.push(
+      `  running:      ${l.release}, ${l.loaded} modules loaded, taint ${l.taint}${l.taintFlags ? ` (${l.taintFlags})` : ""}`,
+    );
   }
   if (s.ima.policy || s.ima.keys.length || s.ima.cmdline.length)
-    out.push(`  IMA:          ${s.ima.policy ? `${s.ima.policy.file} (${s.ima.policy.rules} rules, ${s.ima.policy.appraise.length} appraise)` : "no policy file"}; keys: ${s.ima.keys.join(", ") || "none"}${s.ima.cmdline.length ? `; ${s.ima.cmdline.join(", ")}` : ""}${s.ima.kexecWaiver ? "; kexec images may pass by IMA signature" : ""}`);
+    out.push(
+      `  IMA:          ${s.ima.policy ? `${s.ima.policy.file} (${s.ima.policy.rules} rules, ${s.ima.policy.appraise.length} appraise)` : "no policy file"}; keys: ${s.ima.keys.join(", ") || "none"}${s.ima.cmdline.length ? `; ${s.ima.cmdline.join(", ")}` : ""}${s.ima.kexecWaiver ? "; kexec images may pass by IMA signature" : ""}`,
+    );
   out.push("");
   out.push(c("bold", "Installed kernels"));
   if (r.kernels.length === 0) out.push("  none found");
   for (const k of r.kernels) {
     const m = k.modules;
     out.push(`  ${c("bold", k.release)}`);
-    out.push(`    next boot:  lockdown ${k.lockdown.nextBoot}, with UEFI Secure Boot ${k.lockdown.withSecureBoot}  (${k.lockdown.because.join("; ") || "no config"})`);
-    out.push(`    image:      ${k.image.path ?? "none"}${k.image.signature ? `, signature ${k.image.signature.verdict}${k.image.signature.signer ? ` (${k.image.signature.signer})` : ""}` : ""}`);
+    out.push(
+      `    next boot:  lockdown ${k.lockdown.nextBoot}, with UEFI Secure Boot ${k.lockdown.withSecureBoot}  (${k.lockdown.because.join("; ") || "no config"})`,
+    );
+    out.push(
+      `    image:      ${k.image.path ?? "none"}${k.image.signature ? `, signature ${k.image.signature.verdict}${k.image.signature.signer ? ` (${k.image.signature.signer})` : ""}` : ""}`,
+    );
     out.push(`    builtin:    ${k.image.builtinCertificates.join("; ") || k.image.detail}`);
-    out.push(`    modules:    ${m.total} total, ${m.signed} signed, ${m.unsigned} unsigned, ${m.untrusted} other key, ${m.invalid} invalid${m.unverified ? `, ${m.unverified} not verified` : ""}`);
-    if (m.outOfTree.length) out.push(`    out-of-tree: ${m.outOfTree.map((o) => `${o.path.split("/").pop()} [${o.origin}${o.dkms ? ` ${o.dkms}` : ""}, ${o.verdict}]`).join(", ")}`);
+    out.push(
+      `    modules:    ${m.total} total, ${m.signed} signed, ${m.unsigned} unsigned, ${m.untrusted} other key, ${m.invalid} invalid${m.unverified ? `, ${m.unverified} not verified` : ""}`,
+    );
+    if (m.outOfTree.length)
+      out.push(
+        `    out-of-tree: ${m.outOfTree.map((o) => `${o.path.split("/").pop()} [${o.origin}${o.dkms ? ` ${o.dkms}` : ""}, ${o.verdict}]`).join(", ")}`,
+      );
   }
   for (const g of groups(r.findings)) {
     out.push("");
@@ -48,13 +73,15 @@ export function renderText(r: AuditReport, opts: { color?: boolean; verbose?: bo
         out.push(`      ${f.subject}${f.kernel ? c("dim", `  [${f.kernel}]`) : ""}`);
         out.push(`        ${c("dim", f.evidence)}`);
       }
-      if (shown.length < list.length) out.push(`      … and ${list.length - shown.length} more (--format json lists all)`);
+      if (shown.length < list.length)
+        out.push(`      … and ${list.length - shown.length} more (--format json lists all)`);
       out.push(`      remedy: ${first.remedy}`);
     }
   }
   out.push("");
   out.push(c("bold", c("green", `Fine: ${r.fine.length} item(s) examined and not affected`)));
-  for (const f of opts.verbose ? r.fine : r.fine.slice(0, 20)) out.push(`  ${c("green", "✓")} ${f.subject}: ${f.detail}`);
+  for (const f of opts.verbose ? r.fine : r.fine.slice(0, 20))
+    out.push(`  ${c("green", "✓")} ${f.subject}: ${f.detail}`);
   if (!opts.verbose && r.fine.length > 20) out.push(`  … and ${r.fine.length - 20} more`);
   if (r.notes.length || r.unreadable.length) {
     out.push("");
