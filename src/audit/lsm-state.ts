@@ -176,12 +176,35 @@ export function currentState(
     } else if (lsmActive === false) {
       level = "none";
       source = "the lockdown LSM is not active (not in /sys/kernel/security/lsm)";
-    } else if (!root.exists("/sys/kernel/security") || root.names("/sys/kernel/security").length === 0) {
-      level = "none";
-      source =
-        "/sys/kernel/security/lockdown absent: securityfs not mounted here (a container?) or the lockdown LSM is not built in; no lockdown evidence";
     } else {
-      source = "/sys/kernel/security/lockdown unreadable";
+      // No securityfs answer: say what we can see instead of guessing.
+      const why: string[] = [];
+      const sec = root.exists("/sys/kernel/security");
+      why.push(
+        !sec
+          ? "/sys/kernel/security does not exist"
+          : root.names("/sys/kernel/security").length === 0
+            ? "securityfs is not mounted (/sys/kernel/security is empty), so the kernel's own answer is not available (a container or a minimal VM?)"
+            : "/sys/kernel/security/lockdown is absent (the lockdown LSM is not built in or not active)",
+      );
+      const pc = cmdline.find((x) => x.file === "/proc/cmdline");
+      const ldParam = pc?.args.find((a) => a.param === "lockdown");
+      why.push(
+        ldParam ? `/proc/cmdline has lockdown=${ldParam.val ?? ""}` : "/proc/cmdline has no lockdown=",
+      );
+      if (!root.exists("/sys/firmware/efi"))
+        why.push("not booted via EFI, so Secure Boot cannot have locked it down");
+      const rel = root.text("/proc/sys/kernel/osrelease")?.trim();
+      const cfg = rel ? root.text(`/boot/config-${rel}`) : undefined;
+      if (cfg !== undefined) {
+        const c = lockdownConfig(parseKconfig(cfg));
+        why.push(
+          `/boot/config-${rel}: lockdown LSM ${c.lsm ? "built in" : "not built in"}, forced level ${c.force}`,
+        );
+      } else why.push(`no /boot/config-${rel ?? "<running release>"} for the running kernel`);
+      const evidenceOfLockdown = ldParam?.val === "integrity" || ldParam?.val === "confidentiality";
+      level = evidenceOfLockdown ? (ldParam?.val as Level) : "none";
+      source = `${evidenceOfLockdown ? "lockdown= on the command line" : "no evidence of lockdown"}: ${why.join("; ")}`;
     }
     const cl = cmdline.find((s) => s.file === "/proc/cmdline");
     if (cl)

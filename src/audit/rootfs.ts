@@ -57,10 +57,7 @@ export class Root {
       const p = this.path(rel);
       const st = statSync(p);
       if (!st.isFile() && !rel.startsWith("/proc/") && !rel.startsWith("/sys/")) return undefined;
-      if (st.size > max) {
-        this.unreadable.push({ path: rel, error: `larger than ${max} bytes` });
-        return undefined;
-      }
+      if (st.size > max) return undefined;
       return readFileSync(p);
     } catch (e) {
       this.note(rel, e);
