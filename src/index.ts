@@ -1,3 +1,4 @@
 // Library entry point: re-exports each layer's public API.
 export * from "./errno.js";
 export * from "./errors.js";
+export * from "./verify/index.js";
