@@ -4,3 +4,4 @@ export * from "./audit/index.js";
 export * from "./errno.js";
 export * from "./errors.js";
 export * from "./lsm/index.js";
+export * from "./verify/index.js";
