@@ -5,3 +5,5 @@ export * from "./errno.js";
 export * from "./errors.js";
 export * from "./lsm/index.js";
 export * from "./verify/index.js";
+// Both lsm and verify name the kernel series type; they are the same union.
+export type { KernelVersion } from "./lsm/index.js";

@@ -29,7 +29,7 @@ import { type AuditVerifier, type SignatureResult, structuralVerifier } from "./
 
 export * from "./findings.js";
 export { Root } from "./rootfs.js";
-export type { AuditVerifier, ModuleResult, SignatureResult, Verdict } from "./verifier.js";
+export type { AuditVerifier, ModuleResult, SignatureResult, Verdict as AuditVerdict } from "./verifier.js";
 
 export interface AuditOptions {
   root?: string;

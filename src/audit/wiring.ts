@@ -1,8 +1,7 @@
-// Wires the verify and kernel layers into the audit. Until they land, the
-// structural verifier (signature present or not) is used and module
-// parameters cannot be classified.
+// Wires the verify and kernel layers into the audit.
 import type { AuditOptions } from "./index.js";
+import { verifyLayer } from "./verify-adapter.js";
 
 export function defaultAuditHooks(): Pick<AuditOptions, "verifier" | "readParams"> {
-  return {};
+  return { verifier: verifyLayer() };
 }
