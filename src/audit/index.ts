@@ -26,6 +26,7 @@ import { serialFindings } from "./serial.js";
 import { toolFindings } from "./tools.js";
 import { invocations } from "./units.js";
 import { type AuditVerifier, type SignatureResult, structuralVerifier } from "./verifier.js";
+import { versionOf } from "./verify-adapter.js";
 
 export * from "./findings.js";
 export { Root } from "./rootfs.js";
@@ -103,6 +104,27 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     kernels.map((k) => [k.release, readBuiltinKeys(root, k)]),
   );
 
+  // Module files are read (by worker threads) while the images decompress.
+  const files = new Map<string, string[]>(kernels.map((k) => [k.release, moduleFiles(root, k)]));
+  const total = [...files.values()].reduce((a, f) => a + f.length, 0);
+  const progressBase = new Map<string, number>();
+  {
+    let base = 0;
+    for (const k of kernels) {
+      progressBase.set(k.release, base);
+      base += files.get(k.release)?.length ?? 0;
+    }
+  }
+  const batches = new Map(
+    kernels.map((k) => [
+      k.release,
+      verifier.modules(
+        (files.get(k.release) ?? []).map((f) => root.path(f)),
+        (d) => opts.progress?.("modules", (progressBase.get(k.release) ?? 0) + d, total),
+      ),
+    ]),
+  );
+
   const cmdline = cmdlineSources(root);
   const invs = invocations(root);
   const state = currentState(
@@ -130,14 +152,10 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   const dkms = dkmsModules(root);
   const dkmsMok = root.exists("/var/lib/dkms/mok.pub");
   const reports: KernelReport[] = [];
-  const files = new Map<string, string[]>(kernels.map((k) => [k.release, moduleFiles(root, k)]));
-  const total = [...files.values()].reduce((a, f) => a + f.length, 0);
-  let done = 0;
   const allCerts: Uint8Array[] = [...extra.map((c) => c.der)];
   for (const k of kernels) {
     const keys = await (keysP.get(k.release) as Promise<BuiltinKeys>);
     allCerts.push(...keys.certs);
-    const certs = [...keys.certs, ...extra.map((c) => c.der)];
     const list = files.get(k.release) ?? [];
     const trusted = [
       ...keys.certs.map((c) => `the builtin key ${certLabel(verifier, c)}`),
@@ -147,14 +165,14 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
       notes.push(
         `${k.release}: builtin certificates not found (${keys.detail}); its modules are checked against --cert only`,
       );
-    const results = list.length
-      ? await verifier.modules(
-          list.map((f) => root.path(f)),
-          certs,
-          (d) => opts.progress?.("modules", done + d, total),
-        )
+    const batch = batches.get(k.release);
+    const results = batch
+      ? await batch.verify({
+          version: versionOf(k.release),
+          builtin: keys.certs,
+          platform: extra.map((c) => c.der),
+        })
       : [];
-    done += list.length;
     const m = moduleFindings(root, k, results, {
       trusted: trusted.length ? trusted.join(", ") : "no trusted key",
       dkms,

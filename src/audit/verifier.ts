@@ -32,14 +32,19 @@ export interface CertName {
   serial: string;
 }
 
+export interface ModuleBatch {
+  /** Supplies the keys; resolves with one result per file, in input order. */
+  verify(keys: {
+    version: "6.1" | "6.12";
+    builtin: Uint8Array[];
+    platform: Uint8Array[];
+  }): Promise<ModuleResult[]>;
+}
+
 export interface AuditVerifier {
   readonly name: string;
-  /** Verifies modules (host paths) against the trusted certificates (DER). */
-  modules(
-    files: string[],
-    certs: Uint8Array[],
-    progress?: (done: number, total: number) => void,
-  ): Promise<ModuleResult[]>;
+  /** Starts checking modules (host paths); the keys follow when they are known. */
+  modules(files: string[], progress?: (done: number, total: number) => void): ModuleBatch;
   /** Verifies a PE/Authenticode image (kexec_file_load's check) against certificates. */
   peImage(image: Uint8Array, certs: Uint8Array[]): Promise<SignatureResult>;
   /** Names a certificate. */
@@ -48,10 +53,9 @@ export interface AuditVerifier {
 
 const MARKER = Buffer.from("~Module signature appended~\n");
 
-/** Decompresses .ko.xz/.ko.zst/.ko.gz (signed first, then compressed). */
-export async function moduleBytes(file: string): Promise<Buffer> {
-  const raw = readFileSync(file);
-  if (file.endsWith(".zst")) return Buffer.from(zstd(raw));
+/** The module image the kernel checks: .ko.xz/.ko.zst/.ko.gz are signed first, then compressed. */
+export async function moduleImage(file: string, raw: Uint8Array): Promise<Uint8Array> {
+  if (file.endsWith(".zst")) return zstd(raw);
   if (file.endsWith(".gz")) return gunzipSync(raw);
   if (file.endsWith(".xz")) {
     const mod = (await import("xz-decompress")) as unknown as {
@@ -59,11 +63,15 @@ export async function moduleBytes(file: string): Promise<Buffer> {
     } & typeof import("xz-decompress");
     const Xz = (mod.default ?? mod).XzReadableStream;
     const s = new Xz(new Blob([raw]).stream() as unknown as ReadableStream<Uint8Array>);
-    return Buffer.from(
+    return new Uint8Array(
       await new Response(s as unknown as ConstructorParameters<typeof Response>[0]).arrayBuffer(),
     );
   }
   return raw;
+}
+
+export async function moduleBytes(file: string): Promise<Uint8Array> {
+  return moduleImage(file, readFileSync(file));
 }
 
 export function hasSignatureMarker(b: Uint8Array): boolean {
@@ -74,23 +82,27 @@ export function hasSignatureMarker(b: Uint8Array): boolean {
 /** The fallback: unsigned vs signed-but-unverified, no cryptography. */
 export const structuralVerifier: AuditVerifier = {
   name: "structural (no signature verification available)",
-  async modules(files, _certs, progress) {
-    const out: ModuleResult[] = [];
-    let i = 0;
-    for (const file of files) {
-      try {
-        const b = await moduleBytes(file);
-        out.push(
-          hasSignatureMarker(b)
-            ? { file, verdict: "unverified", detail: "signature present; not verified" }
-            : { file, verdict: "unsigned", errno: "ENODATA" },
-        );
-      } catch (e) {
-        out.push({ file, verdict: "invalid", errno: "EBADMSG", detail: (e as Error).message });
-      }
-      progress?.(++i, files.length);
-    }
-    return out;
+  modules(files, progress) {
+    return {
+      async verify() {
+        const out: ModuleResult[] = [];
+        let i = 0;
+        for (const file of files) {
+          try {
+            const b = await moduleBytes(file);
+            out.push(
+              hasSignatureMarker(b)
+                ? { file, verdict: "unverified", detail: "signature present; not verified" }
+                : { file, verdict: "unsigned", errno: "ENODATA" },
+            );
+          } catch (e) {
+            out.push({ file, verdict: "invalid", errno: "EBADMSG", detail: (e as Error).message });
+          }
+          progress?.(++i, files.length);
+        }
+        return out;
+      },
+    };
   },
   async peImage() {
     return { verdict: "unverified", detail: "no PE verifier available" };

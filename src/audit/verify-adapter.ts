@@ -1,13 +1,11 @@
 // The verify layer behind the audit's AuditVerifier interface: modules go
 // through verifyMany() (worker threads, keyrings built once per worker),
 // images through verifyPe(); certificates are named by the X.509 parser.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseX509 } from "../formats/x509.js";
 import type { KernelVersion } from "../lsm/index.js";
-import { createKeyrings, keyFromDer, type VerifyResult, verifyMany, verifyPe } from "../verify/index.js";
-import type { AuditVerifier, CertName, ModuleResult, SignatureResult } from "./verifier.js";
+import { createKeyrings, keyFromDer, type VerifyResult, verifyPe } from "../verify/index.js";
+import { startModuleBatch } from "./module-pool.js";
+import type { AuditVerifier, CertName, SignatureResult } from "./verifier.js";
 
 export function versionOf(release: string | undefined): KernelVersion {
   return release && /^6\.(1[2-9]|[2-9]\d)/.test(release) ? "6.12" : "6.1";
@@ -15,7 +13,9 @@ export function versionOf(release: string | undefined): KernelVersion {
 
 function toResult(r: VerifyResult): SignatureResult {
   const s = r.signatures[0];
-  const signer = s ? [s.signer, s.serial ? `serial ${s.serial}` : null].filter(Boolean).join(", ") || undefined : undefined;
+  const signer = s
+    ? [s.signer, s.serial ? `serial ${s.serial}` : null].filter(Boolean).join(", ") || undefined
+    : undefined;
   const base = (v: SignatureResult["verdict"]): SignatureResult => {
     const out: SignatureResult = { verdict: v };
     if (r.kernel.errno) out.errno = r.kernel.errno;
@@ -23,7 +23,8 @@ function toResult(r: VerifyResult): SignatureResult {
     if (r.message) out.detail = r.message;
     return out;
   };
-  if (r.kernel.accept) return { ...base("valid"), ...(r.kernel.keyring ? { detail: `accepted via ${r.kernel.keyring}` } : {}) };
+  if (r.kernel.accept)
+    return { ...base("valid"), ...(r.kernel.keyring ? { detail: `accepted via ${r.kernel.keyring}` } : {}) };
   switch (r.verdict) {
     case "unsigned":
       return { ...base("unsigned"), errno: r.kernel.errno ?? "ENODATA" };
@@ -41,27 +42,11 @@ function toResult(r: VerifyResult): SignatureResult {
 export function verifyLayer(opts: { release?: string; workers?: number } = {}): AuditVerifier {
   return {
     name: "verify layer (kernel-faithful PKCS#7/Authenticode)",
-    async modules(files, certs, progress) {
-      const dir = mkdtempSync(join(tmpdir(), "kl-audit-"));
-      try {
-        const certFiles = certs.map((der, i) => {
-          const p = join(dir, `cert${i}.der`);
-          writeFileSync(p, der);
-          return p;
-        });
-        const out: ModuleResult[] = [];
-        let i = 0;
-        const batch: { type: "module"; version: KernelVersion; workers?: number } = { type: "module", version: versionOf(opts.release) };
-        if (opts.workers !== undefined) batch.workers = opts.workers;
-        for await (const item of verifyMany(files, certFiles, batch)) {
-          if ("error" in item) out.push({ file: item.file, verdict: "invalid", errno: "EIO", detail: item.error });
-          else out.push({ file: item.file, ...toResult(item.result) });
-          progress?.(++i, files.length);
-        }
-        return out;
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+    modules(files, progress) {
+      const p: { workers?: number; progress?: (d: number, t: number) => void } = {};
+      if (opts.workers !== undefined) p.workers = opts.workers;
+      if (progress) p.progress = progress;
+      return startModuleBatch(files, p);
     },
     async peImage(image, certs) {
       const v = versionOf(opts.release);
@@ -78,7 +63,11 @@ export function verifyLayer(opts: { release?: string; workers?: number } = {}): 
     certName(der): CertName | undefined {
       try {
         const c = parseX509(der, "6.12");
-        return { subject: c.subject, issuer: c.issuer, serial: Buffer.from(c.rawSerial).toString("hex").toUpperCase() };
+        return {
+          subject: c.subject,
+          issuer: c.issuer,
+          serial: Buffer.from(c.rawSerial).toString("hex").toUpperCase(),
+        };
       } catch {
         return undefined;
       }
