@@ -12,7 +12,7 @@ type Job = { index: number; file: string };
 type Loaded = Job & { image?: Uint8Array; error?: string };
 type Msg = { files: Job[] } | { keys: KeyMaterial };
 
-const PREFETCH_BYTES = 128 * 1024 * 1024;
+const PREFETCH_BYTES = Number(process.env.KL_PREFETCH_MB ?? 64) * 1024 * 1024;
 let jobs: Job[] = [];
 let kr: Keyrings | undefined;
 let gotKeys: () => void = () => {};
