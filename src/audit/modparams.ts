@@ -141,7 +141,7 @@ export async function modparamFindings(
           id: "modparam.hardware",
           reason: "LOCKDOWN_MODULE_PARAMETERS",
           subject: `${s.module}.${s.param}=${s.value} (${s.where})`,
-          evidence: `${s.where}: "${s.line}": ${s.param} is a hardware parameter of ${s.module} (module_param_hw, KERNEL_PARAM_FL_HWPARAM in its __param table, ${release}); under lockdown ${s.where.startsWith("/etc/modprobe.d") || s.where.includes("modprobe.d") || s.where.startsWith("/etc/modules") ? `loading ${s.module} with it fails with EPERM ("${s.module}: \`${s.value}' invalid for parameter \`${s.param}'")` : "the kernel ignores it at boot"}`,
+          evidence: `${s.where}: "${s.line}": ${s.param} is a hardware parameter of ${s.module} (module_param_hw, KERNEL_PARAM_FL_HWPARAM in its __param table, ${release}); under lockdown ${s.where.startsWith("/etc/modprobe.d") || s.where.includes("modprobe.d") || s.where.startsWith("/etc/modules") ? `loading ${s.module} with it fails with EPERM ("${s.module}: \`${s.value}' invalid for parameter \`${s.param}'")` : `modprobe passes it from the kernel command line when it loads ${s.module}, and that load fails with EPERM`}`,
           remedy: `Let the driver find the hardware itself (ACPI/PnP/PCI resources) and remove ${s.param}= from ${s.where.replace(/:\d+$/, "")}; if the device really needs a fixed I/O port/IRQ it cannot be driven under lockdown.`,
         }),
       );
