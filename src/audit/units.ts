@@ -52,19 +52,43 @@ function splitWords(cmd: string): string[] {
 }
 
 /** Breaks a shell-ish command into simple commands (on ; && || | and sh -c). */
+const WRAPPERS = [
+  "sudo",
+  "exec",
+  "nice",
+  "ionice",
+  "nohup",
+  "env",
+  "timeout",
+  "stdbuf",
+  "command",
+  "chrt",
+  "taskset",
+];
+
 export function simpleCommands(cmd: string): string[][] {
   const out: string[][] = [];
   for (const part of cmd.split(/;|&&|\|\||\|/)) {
     let w = splitWords(part.trim());
-    // strip env assignments, sudo/exec/nice/... wrappers
-    while (
-      w.length > 0 &&
-      (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0] as string) ||
-        ["sudo", "exec", "nice", "ionice", "nohup", "env", "timeout", "stdbuf", "command"].includes(
-          base(w[0] as string),
-        ))
-    )
-      w = w.slice(base(w[0] as string) === "timeout" ? 2 : 1);
+    // strip env assignments and wrappers (sudo, nice -n 5, timeout 10, ...) with their options
+    for (;;) {
+      const w0 = w[0];
+      if (w0 === undefined) break;
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w0)) {
+        w = w.slice(1);
+        continue;
+      }
+      if (!WRAPPERS.includes(base(w0))) break;
+      let i = 1;
+      while (i < w.length && (w[i] as string).startsWith("-")) {
+        // an option with a separate value: "-n 5", "-u root", "-c 3"
+        if (/^-[a-zA-Z]$/.test(w[i] as string) && i + 1 < w.length && !(w[i + 1] as string).startsWith("/"))
+          i++;
+        i++;
+      }
+      if (base(w0) === "timeout" && i < w.length) i++; // the duration
+      w = w.slice(i);
+    }
     if (w.length > 0 && ["sh", "bash", "dash"].includes(base(w[0] as string)) && w[1] === "-c" && w[2]) {
       out.push(...simpleCommands(w.slice(2).join(" ")));
       continue;
