@@ -45,13 +45,35 @@ export function isVendorUnit(file: string): boolean {
   return file.startsWith("/lib/") || file.startsWith("/usr/lib/");
 }
 
-function splitWords(cmd: string): string[] {
-  const out: string[] = [];
-  for (const m of cmd.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) out.push(m[1] ?? m[2] ?? m[3] ?? "");
+/** Shell-ish tokens: quoted strings are one word; unquoted ; & | separate commands (as null). */
+function tokens(cmd: string): (string | null)[] {
+  const out: (string | null)[] = [];
+  let cur: string | undefined;
+  let i = 0;
+  while (i < cmd.length) {
+    const c = cmd[i] as string;
+    if (c === "'" || c === '"') {
+      const j = cmd.indexOf(c, i + 1);
+      cur = (cur ?? "") + cmd.slice(i + 1, j < 0 ? cmd.length : j);
+      i = j < 0 ? cmd.length : j + 1;
+    } else if (c === ";" || c === "&" || c === "|" || c === "\n") {
+      if (cur !== undefined) out.push(cur);
+      cur = undefined;
+      if (out.at(-1) !== null) out.push(null);
+      i++;
+    } else if (/\s/.test(c)) {
+      if (cur !== undefined) out.push(cur);
+      cur = undefined;
+      i++;
+    } else {
+      cur = (cur ?? "") + c;
+      i++;
+    }
+  }
+  if (cur !== undefined) out.push(cur);
   return out;
 }
 
-/** Breaks a shell-ish command into simple commands (on ; && || | and sh -c). */
 const WRAPPERS = [
   "sudo",
   "exec",
@@ -68,8 +90,13 @@ const WRAPPERS = [
 
 export function simpleCommands(cmd: string): string[][] {
   const out: string[][] = [];
-  for (const part of cmd.split(/;|&&|\|\||\|/)) {
-    let w = splitWords(part.trim());
+  const parts: string[][] = [[]];
+  for (const t of tokens(cmd)) {
+    if (t === null) parts.push([]);
+    else parts.at(-1)?.push(t);
+  }
+  for (const part of parts) {
+    let w = part;
     // strip env assignments and wrappers (sudo, nice -n 5, timeout 10, ...) with their options
     for (;;) {
       const w0 = w[0];
