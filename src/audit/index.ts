@@ -50,6 +50,8 @@ export interface KernelReport {
   image: {
     path: string | null;
     signature: SignatureResult | null;
+    /** Which keyring would accept it for kexec_file_load (the Secure Boot chain is the firmware's and shim's). */
+    acceptedBy: string;
     builtinCertificates: string[];
     detail: string;
   };
@@ -86,6 +88,22 @@ export interface AuditReport {
 function certLabel(v: AuditVerifier, der: Uint8Array): string {
   const n = v.certName(der);
   return n ? `${n.subject} (serial ${n.serial})` : `certificate of ${der.length} bytes`;
+}
+
+function acceptedBy(sig: SignatureResult | null): string {
+  if (!sig) return "no image";
+  switch (sig.verdict) {
+    case "valid":
+      return `${sig.detail ?? "a given key"} (kexec_file_load accepts it)`;
+    case "untrusted":
+      return "not the builtin key; .platform/.machine if its signer's CA is in UEFI db or MOK (shim's vendor certificate, e.g. Debian Secure Boot CA): pass that CA with --cert to check";
+    case "unsigned":
+      return "none: unsigned (kexec_file_load refuses it under lockdown; Secure Boot firmware/shim would not boot it)";
+    case "unverified":
+      return "not checked";
+    default:
+      return `none: the signature is broken (${sig.errno ?? "invalid"})`;
+  }
 }
 
 export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
@@ -198,6 +216,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
       image: {
         path: k.image ?? null,
         signature,
+        acceptedBy: acceptedBy(signature),
         builtinCertificates: keys.certs.map((c) => certLabel(verifier, c)),
         detail: keys.detail,
       },

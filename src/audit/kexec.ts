@@ -79,11 +79,14 @@ export async function kexecFindings(
                 "Point KDUMP_KERNEL at a kernel image signed by a key in the builtin, MOK or UEFI db keyring (Debian's signed linux-image-* packages are).",
             }),
           );
-        } else if (mode !== "load") {
+        } else {
           fine.push({
             check: "kexec",
-            subject: `kdump-tools, crash kernel ${image}`,
-            detail: `kexec ${args.join(" ")}: kexec_file_load; image ${r.detail}`,
+            subject: `crash kernel ${image}`,
+            detail:
+              r.verdict === "valid"
+                ? `signature verifies (${r.detail}): kexec_file_load (kexec -s) accepts it`
+                : `signed (${r.detail}); kexec_file_load accepts it if that signer's CA is in the .platform or .machine keyring (UEFI db, or MOK/shim's vendor certificate such as Debian Secure Boot CA); give the CA with --cert to confirm`,
           });
         }
         image = undefined;

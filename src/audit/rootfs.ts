@@ -3,7 +3,15 @@
 // container export, a build chroot: files only). Every read is tolerant: a
 // missing file is `undefined`, an unreadable one is also recorded so the report
 // can say what it could not see (unprivileged runs).
-import { type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import {
+  type Dirent,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 
@@ -40,9 +48,45 @@ export class Root {
     this.live = opts.live ?? real === "/";
   }
 
-  /** Host path of a path inside the root ("/etc/fstab" -> "<dir>/etc/fstab"). */
+  /** Host path of a path inside the root ("/etc/fstab" -> "<dir>/etc/fstab"), symlinks not followed. */
   path(rel: string): string {
     return join(this.dir, rel);
+  }
+
+  /**
+   * Host path with symlinks resolved inside the root: an offline root's
+   * absolute links (/var/lib/kdump/vmlinuz -> /boot/vmlinuz-...) point into
+   * the root, not into the host.
+   */
+  host(rel: string): string {
+    if (this.dir === "/") return rel;
+    let parts = rel.split("/").filter((p) => p && p !== ".");
+    const done: string[] = [];
+    let hops = 0;
+    while (parts.length > 0) {
+      const p = parts.shift() as string;
+      if (p === "..") {
+        done.pop();
+        continue;
+      }
+      const cand = join(this.dir, ...done, p);
+      let link: string | undefined;
+      try {
+        if (lstatSync(cand).isSymbolicLink()) link = readlinkSync(cand);
+      } catch {
+        done.push(p, ...parts);
+        break;
+      }
+      if (link === undefined) {
+        done.push(p);
+        continue;
+      }
+      if (++hops > 40) break;
+      const target = link.split("/").filter((x) => x && x !== ".");
+      if (link.startsWith("/")) done.length = 0;
+      parts = [...target, ...parts];
+    }
+    return join(this.dir, ...done);
   }
 
   private note(rel: string, e: unknown): void {
@@ -54,7 +98,7 @@ export class Root {
 
   bytes(rel: string, max = 256 * 1024 * 1024): Buffer | undefined {
     try {
-      const p = this.path(rel);
+      const p = this.host(rel);
       const st = statSync(p);
       if (!st.isFile() && !rel.startsWith("/proc/") && !rel.startsWith("/sys/")) return undefined;
       if (st.size > max) return undefined;
@@ -72,7 +116,7 @@ export class Root {
   /** Entries of a directory, sorted; [] when absent or unreadable (recorded). */
   list(rel: string): Dirent[] {
     try {
-      return readdirSync(this.path(rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+      return readdirSync(this.host(rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     } catch (e) {
       this.note(rel, e);
       return [];
@@ -85,7 +129,7 @@ export class Root {
 
   exists(rel: string): boolean {
     try {
-      lstatSync(this.path(rel));
+      lstatSync(this.host(rel));
       return true;
     } catch {
       return false;
@@ -94,7 +138,7 @@ export class Root {
 
   isFile(rel: string): boolean {
     try {
-      return statSync(this.path(rel)).isFile();
+      return statSync(this.host(rel)).isFile();
     } catch {
       return false;
     }
@@ -102,7 +146,7 @@ export class Root {
 
   isDir(rel: string): boolean {
     try {
-      return statSync(this.path(rel)).isDirectory();
+      return statSync(this.host(rel)).isDirectory();
     } catch {
       return false;
     }

@@ -14,7 +14,13 @@ export function versionOf(release: string | undefined): KernelVersion {
 function toResult(r: VerifyResult): SignatureResult {
   const s = r.signatures[0];
   const signer = s
-    ? [s.signer, s.serial ? `serial ${s.serial}` : null].filter(Boolean).join(", ") || undefined
+    ? [
+        s.signer,
+        s.issuer && s.issuer !== s.signer ? `issued by ${s.issuer}` : null,
+        s.serial ? `serial ${s.serial}` : null,
+      ]
+        .filter(Boolean)
+        .join(", ") || undefined
     : undefined;
   const base = (v: SignatureResult["verdict"]): SignatureResult => {
     const out: SignatureResult = { verdict: v };

@@ -50,6 +50,7 @@ export function renderText(r: AuditReport, opts: { color?: boolean; verbose?: bo
     out.push(
       `    image:      ${k.image.path ?? "none"}${k.image.signature ? `, signature ${k.image.signature.verdict}${k.image.signature.signer ? ` (${k.image.signature.signer})` : ""}` : ""}`,
     );
+    out.push(`    kexec:      accepted by ${k.image.acceptedBy}`);
     out.push(`    builtin:    ${k.image.builtinCertificates.join("; ") || k.image.detail}`);
     out.push(
       `    modules:    ${m.total} total, ${m.signed} signed, ${m.unsigned} unsigned, ${m.untrusted} other key, ${m.invalid} invalid${m.unverified ? `, ${m.unverified} not verified` : ""}`,
