@@ -2,6 +2,10 @@
 // builtin certificates, Authenticode signature), its config, and its modules
 // under /lib/modules/<release>/ verified against the builtin certificates
 // plus the extra certificates given (--cert, live db/MOK).
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
 import { builtinCertificates } from "../formats/bzimage.js";
 import { type KernelConfig, parseKconfig } from "./lsm-state.js";
 import type { Root } from "./rootfs.js";
@@ -68,16 +72,52 @@ export function installedKernels(root: Root): InstalledKernel[] {
   return [...rels.values()].sort((a, b) => (a.release < b.release ? -1 : 1));
 }
 
-export async function readBuiltinKeys(root: Root, k: InstalledKernel): Promise<BuiltinKeys> {
+/** Where extracted builtin certificates are kept, by the image's SHA-256 (null: no cache). */
+export function certCacheDir(): string | null {
+  if (process.env.KERNEL_LOCKDOWN_CACHE === "off") return null;
+  const base =
+    process.env.KERNEL_LOCKDOWN_CACHE ||
+    process.env.XDG_CACHE_HOME ||
+    (homedir() ? join(homedir(), ".cache") : "");
+  return base ? join(base, "kernel-lockdown", "builtin-certs") : null;
+}
+
+export async function readBuiltinKeys(
+  root: Root,
+  k: InstalledKernel,
+  cache = certCacheDir(),
+): Promise<BuiltinKeys> {
   if (!k.image) return { certs: [], detail: "no kernel image in /boot", error: "no image" };
   const b = root.bytes(k.image);
   if (!b) return { certs: [], detail: `${k.image} unreadable`, error: "unreadable" };
+  const key = createHash("sha256").update(b).digest("hex");
+  const file = cache ? join(cache, `${key}.json`) : undefined;
+  if (file) {
+    try {
+      const c = JSON.parse(readFileSync(file, "utf8")) as { certs: string[]; detail: string };
+      return {
+        certs: c.certs.map((x) => new Uint8Array(Buffer.from(x, "base64"))),
+        detail: `${c.detail}; cached by image SHA-256`,
+      };
+    } catch {
+      /* not cached yet */
+    }
+  }
   try {
     const r = await builtinCertificates(b);
-    return {
-      certs: r.certificates,
-      detail: `${r.certificates.length} builtin certificate(s) from the ${r.header.compression} payload (${r.decompressor})`,
-    };
+    const detail = `${r.certificates.length} builtin certificate(s) from the ${r.header.compression} payload (${r.decompressor})`;
+    if (file && r.certificates.length > 0) {
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(
+          file,
+          JSON.stringify({ certs: r.certificates.map((c) => Buffer.from(c).toString("base64")), detail }),
+        );
+      } catch {
+        /* read-only home: no cache */
+      }
+    }
+    return { certs: r.certificates, detail };
   } catch (e) {
     return { certs: [], detail: `${k.image}: ${(e as Error).message}`, error: (e as Error).message };
   }
