@@ -64,6 +64,17 @@ export function cmdlineSources(root: Root): CmdlineSource[] {
       .trim();
     if (text) out.push({ file: "/etc/kernel/cmdline", line: 1, text, args: splitCmdline(text).args });
   }
+  // systemd-boot / BLS entries (written by kernel-install, or by hand).
+  for (const dir of ["/boot/loader/entries", "/efi/loader/entries", "/boot/efi/loader/entries"]) {
+    for (const n of root.names(dir)) {
+      if (!n.endsWith(".conf")) continue;
+      const f = `${dir}/${n}`;
+      (root.text(f) ?? "").split("\n").forEach((l, i) => {
+        const m = /^\s*options\s+(.*)$/.exec(l);
+        if (m?.[1]) out.push({ file: f, line: i + 1, text: m[1].trim(), args: splitCmdline(m[1]).args });
+      });
+    }
+  }
   // The generated GRUB menu, only used when no /etc/default/grub exists (it mirrors it otherwise).
   if (!out.some((s) => s.file.startsWith("/etc/default/grub"))) {
     for (const f of ["/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"]) {

@@ -32,12 +32,13 @@ export function hibernationFindings(
       );
     }
   }
-  for (const f of ["/etc/initramfs-tools/conf.d/resume", "/etc/initramfs-tools/initramfs.conf"]) {
+  const confd = root.names("/etc/initramfs-tools/conf.d").map((n) => `/etc/initramfs-tools/conf.d/${n}`);
+  for (const f of ["/etc/initramfs-tools/initramfs.conf", ...confd]) {
     const t = root.text(f);
     const v = shellVars(t);
     const r = v.get("RESUME");
     if (r === undefined) continue;
-    if (r === "" || r === "none" || (r === "auto" && f.endsWith("initramfs.conf"))) {
+    if (r === "" || r === "none" || r === "auto") {
       fine.push({ check: "hibernation", subject: f, detail: `RESUME=${r || "(empty)"}` });
       continue;
     }

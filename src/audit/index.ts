@@ -191,6 +191,13 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
           platform: extra.map((c) => c.der),
         })
       : [];
+    if (keys.certs.length === 0)
+      // Without the kernel's own key, "no key found" says nothing: the signer may well be that key.
+      for (const r of results)
+        if (r.verdict === "untrusted") {
+          r.verdict = "unverified";
+          r.detail = `signed by ${r.signer ?? "an unknown key"}; the kernel's builtin key could not be read (${keys.detail})`;
+        }
     const m = moduleFindings(root, k, results, {
       trusted: trusted.length ? trusted.join(", ") : "no trusted key",
       dkms,

@@ -55,6 +55,14 @@ export function installedKernels(root: Root): InstalledKernel[] {
     if (m?.[1] && !n.endsWith(".old") && root.isFile(`/boot/${n}`)) get(m[1]).image = `/boot/${n}`;
   }
   for (const k of rels.values()) {
+    if (k.image) continue;
+    // Fedora-style /usr/lib/modules/<rel>/vmlinuz, systemd-boot's /boot/<machine-id>/<rel>/linux.
+    const candidates = [`${k.modulesDir ?? ""}/vmlinuz`];
+    for (const esp of ["/boot", "/boot/efi", "/efi"])
+      for (const id of root.names(esp)) candidates.push(`${esp}/${id}/${k.release}/linux`);
+    k.image = candidates.find((c) => c && root.isFile(c));
+  }
+  for (const k of rels.values()) {
     const cfg = `/boot/config-${k.release}`;
     const text = root.text(cfg);
     if (text !== undefined) {
