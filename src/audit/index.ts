@@ -158,7 +158,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     hibernationFindings(root, cmdline),
     debugfsFindings(root, invs),
     serialFindings(root, invs),
-    acpiFindings(root),
+    await acpiFindings(root),
     toolFindings(root, invs),
   ]) {
     findings.push(...r.findings);

@@ -7,7 +7,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { earlyCpioEntries } from "../../src/audit/acpi.js";
+import { gzipSync } from "node:zlib";
+import { acpiFindings, earlyCpioEntries } from "../../src/audit/acpi.js";
 import { cmdlineSources, findParam } from "../../src/audit/cmdline.js";
 import { audit } from "../../src/audit/index.js";
 import { kexecSyscall } from "../../src/audit/kexec.js";
@@ -100,6 +101,41 @@ describe("early cpio (ACPI overrides)", () => {
       ["kernel/firmware/acpi/a.aml", "kernel/x86/microcode/AuthenticAMD.bin"],
     );
     assert.deepEqual(earlyCpioEntries(Buffer.from("070701zzzz")), []);
+  });
+
+  it("a table only in the compressed main archive is reported too, and a clean initrd is fine", async () => {
+    const d = mkdtempSync(join(tmpdir(), "kl-acpi-"));
+    try {
+      const early = cpio([{ name: "kernel/x86/microcode/GenuineIntel.bin", data: Buffer.alloc(8) }]);
+      const table = Buffer.alloc(36);
+      table.write("DSDT", 0, "latin1");
+      table.writeUInt32LE(36, 4);
+      put(
+        d,
+        "boot/initrd.img-6.1.0-1-amd64",
+        Buffer.concat([early, gzipSync(cpio([{ name: "kernel/firmware/acpi/dsdt.aml", data: table }]))]),
+      );
+      put(
+        d,
+        "boot/initrd.img-6.1.0-2-amd64",
+        Buffer.concat([early, gzipSync(cpio([{ name: "init", data: Buffer.from("x") }]))]),
+      );
+      const r = await acpiFindings(new Root(d));
+      assert.deepEqual(
+        r.findings.map((f) => f.subject),
+        ["/boot/initrd.img-6.1.0-1-amd64"],
+      );
+      assert.match(
+        r.findings[0]?.evidence ?? "",
+        /compressed main archive holds kernel\/firmware\/acpi\/dsdt.aml \(DSDT, 36 bytes\)/,
+      );
+      assert.deepEqual(
+        r.fine.map((f) => f.subject),
+        ["/boot/initrd.img-6.1.0-2-amd64"],
+      );
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
 
