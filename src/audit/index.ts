@@ -47,14 +47,16 @@ export interface AuditOptions {
 
 export interface KernelReport {
   release: string;
-  image: {
-    path: string | null;
-    signature: SignatureResult | null;
-    /** Which keyring would accept it for kexec_file_load (the Secure Boot chain is the firmware's and shim's). */
-    acceptedBy: string;
-    builtinCertificates: string[];
-    detail: string;
-  };
+  /** The kernel image (root-relative path), or null. */
+  image: string | null;
+  /** Its Authenticode signature, as kexec_file_load checks it. */
+  signature: SignatureResult | null;
+  /** Which keyring would accept it for kexec_file_load (the Secure Boot chain is the firmware's and shim's). */
+  acceptedBy: string;
+  /** The builtin trusted keys found in the image. */
+  builtinCertificates: string[];
+  /** How they were read, or why not. */
+  builtinKeysDetail: string;
   config: string | null;
   lockdown: {
     lsm: boolean;
@@ -220,13 +222,11 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     }
     reports.push({
       release: k.release,
-      image: {
-        path: k.image ?? null,
-        signature,
-        acceptedBy: acceptedBy(signature),
-        builtinCertificates: keys.certs.map((c) => certLabel(verifier, c)),
-        detail: keys.detail,
-      },
+      image: k.image ?? null,
+      signature,
+      acceptedBy: acceptedBy(signature),
+      builtinCertificates: keys.certs.map((c) => certLabel(verifier, c)),
+      builtinKeysDetail: keys.detail,
       config: k.config ?? null,
       lockdown: {
         lsm: cfg.get("SECURITY_LOCKDOWN_LSM") === "y",

@@ -35,7 +35,7 @@ export function renderHtml(r: AuditReport): string {
   for (const k of r.kernels) {
     const m = k.modules;
     rows.push(
-      `<tr><td>${h(k.release)}</td><td>${h(k.lockdown.nextBoot)} (Secure Boot: ${h(k.lockdown.withSecureBoot)})<div class="ev">${h(k.lockdown.because.join("; "))}</div></td><td>${h(k.image.path ?? "none")}<div class="ev">${h(k.image.signature ? `${k.image.signature.verdict} ${k.image.signature.signer ?? ""}` : "")}</div></td><td class="ev">${h(k.image.builtinCertificates.join("; ") || k.image.detail)}</td><td>${m.total} total, ${m.signed} signed, ${m.unsigned} unsigned, ${m.untrusted} other key, ${m.invalid} invalid</td></tr>`,
+      `<tr><td>${h(k.release)}</td><td>${h(k.lockdown.nextBoot)} (Secure Boot: ${h(k.lockdown.withSecureBoot)})<div class="ev">${h(k.lockdown.because.join("; "))}</div></td><td>${h(k.image ?? "none")}<div class="ev">${h(k.signature ? `${k.signature.verdict} ${k.signature.signer ?? ""}` : "")}</div></td><td class="ev">${h(k.builtinCertificates.join("; ") || k.builtinKeysDetail)}</td><td>${m.total} total, ${m.signed} signed, ${m.unsigned} unsigned, ${m.untrusted} other key, ${m.invalid} invalid</td></tr>`,
     );
   }
   rows.push(`</table>`);

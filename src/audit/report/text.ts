@@ -48,10 +48,10 @@ export function renderText(r: AuditReport, opts: { color?: boolean; verbose?: bo
       `    next boot:  lockdown ${k.lockdown.nextBoot}, with UEFI Secure Boot ${k.lockdown.withSecureBoot}  (${k.lockdown.because.join("; ") || "no config"})`,
     );
     out.push(
-      `    image:      ${k.image.path ?? "none"}${k.image.signature ? `, signature ${k.image.signature.verdict}${k.image.signature.signer ? ` (${k.image.signature.signer})` : ""}` : ""}`,
+      `    image:      ${k.image ?? "none"}${k.signature ? `, signature ${k.signature.verdict}${k.signature.signer ? ` (${k.signature.signer})` : ""}` : ""}`,
     );
-    out.push(`    kexec:      accepted by ${k.image.acceptedBy}`);
-    out.push(`    builtin:    ${k.image.builtinCertificates.join("; ") || k.image.detail}`);
+    out.push(`    kexec:      accepted by ${k.acceptedBy}`);
+    out.push(`    builtin:    ${k.builtinCertificates.join("; ") || k.builtinKeysDetail}`);
     out.push(
       `    modules:    ${m.total} total, ${m.signed} signed, ${m.unsigned} unsigned, ${m.untrusted} other key, ${m.invalid} invalid${m.unverified ? `, ${m.unverified} not verified` : ""}`,
     );
