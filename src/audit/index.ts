@@ -171,6 +171,12 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   // Modules, per kernel.
   const dkms = dkmsModules(root);
   const dkmsMok = root.exists("/var/lib/dkms/mok.pub");
+  const localKeys = new Map<string, string>();
+  for (const f of ["/var/lib/dkms/mok.pub", "/var/lib/shim-signed/mok/MOK.der"]) {
+    const der = root.bytes(f, 1 << 20);
+    const name = der ? verifier.certName(der) : undefined;
+    if (name) localKeys.set(name.serial, f);
+  }
   const reports: KernelReport[] = [];
   const allCerts: Uint8Array[] = [...extra.map((c) => c.der)];
   for (const k of kernels) {
@@ -204,6 +210,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
       trusted: trusted.length ? trusted.join(", ") : "no trusted key",
       dkms,
       dkmsMok,
+      localKeys,
     });
     findings.push(...m.findings);
     if (m.stats.unverified > 0)

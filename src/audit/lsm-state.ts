@@ -214,6 +214,26 @@ export function currentState(
   }
   const sb = secureBootState(root);
   evidence.push(...sb.evidence);
+  // Boot chain and MOK material on disk (offline roots have no efivars).
+  for (const esp of ["/boot/efi/EFI", "/efi/EFI"])
+    for (const vendor of root.names(esp))
+      for (const f of root.names(`${esp}/${vendor}`))
+        if (/^shim(x64|aa64|ia32)?\.efi$/i.test(f))
+          evidence.push(
+            `${esp}/${vendor}/${f}: boots through shim, so UEFI Secure Boot is likely on; Debian kernels then lock down to integrity`,
+          );
+  for (const f of ["/var/lib/dkms/mok.pub", "/var/lib/shim-signed/mok/MOK.der"])
+    if (root.exists(f))
+      evidence.push(
+        `${f}: a local module-signing key (MOK); modules it signs load only if it is enrolled (mokutil --test-key ${f})`,
+      );
+  const mokList = root.live
+    ? root.bytes("/sys/firmware/efi/efivars/MokListRT-605dab50-e046-4300-abb6-3dd810dd8b23")
+    : undefined;
+  if (mokList)
+    evidence.push(
+      `MokListRT: ${mokList.length - 4} bytes of enrolled MOK entries (their certificates are trusted for modules and kexec)`,
+    );
   const nextBoot = kernels.map((k) => ({
     release: k.release,
     ...nextBootLevel(lockdownConfig(k.config), cmdline),

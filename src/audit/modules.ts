@@ -35,7 +35,7 @@ export function moduleFindings(
   root: Root,
   k: InstalledKernel,
   results: ModuleResult[],
-  ctx: { trusted: string; dkms: Map<string, string>; dkmsMok: boolean },
+  ctx: { trusted: string; dkms: Map<string, string>; dkmsMok: boolean; localKeys?: Map<string, string> },
 ): { stats: ModuleStats; findings: Finding[] } {
   const stats: ModuleStats = {
     total: results.length,
@@ -87,19 +87,24 @@ export function moduleFindings(
           }),
         );
         break;
-      case "untrusted":
+      case "untrusted": {
         stats.untrusted++;
+        let local: string | undefined;
+        for (const [serial, file] of ctx.localKeys ?? []) if (r.signer?.includes(serial)) local = file;
         findings.push(
           finding({
             id: "module.untrusted-key",
             reason: "LOCKDOWN_MODULE_SIGNATURE",
             subject,
             kernel: k.release,
-            evidence: `signed by ${r.signer ?? "an unknown key"}${tag}, which is none of ${ctx.trusted}: ${r.errno ?? "ENOKEY"}, so loading fails with EPERM${r.detail ? ` (${r.detail})` : ""}`,
-            remedy: `Enroll the signer's certificate as a MOK (mokutil --import <cert.der>) so it reaches the .machine/.platform keyring, or re-sign the module with a trusted key; re-run the audit with --cert <cert> to confirm.${dkmsRemedy}`,
+            evidence: `signed by ${r.signer ?? "an unknown key"}${local ? ` (the local key ${local})` : ""}${tag}, which is none of ${ctx.trusted}: ${r.errno ?? "ENOKEY"}, so loading fails with EPERM${r.detail ? ` (${r.detail})` : ""}`,
+            remedy: local
+              ? `Enroll ${local} as a MOK (mokutil --import ${local}, then confirm in MokManager at the next boot); re-run the audit with --cert ${local} to confirm.`
+              : `Enroll the signer's certificate as a MOK (mokutil --import <cert.der>) so it reaches the .machine/.platform keyring, or re-sign the module with a trusted key; re-run the audit with --cert <cert> to confirm.${dkmsRemedy}`,
           }),
         );
         break;
+      }
       case "invalid":
         stats.invalid++;
         findings.push(
