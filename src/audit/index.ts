@@ -92,8 +92,8 @@ function certLabel(v: AuditVerifier, der: Uint8Array): string {
   return n ? `${n.subject} (serial ${n.serial})` : `certificate of ${der.length} bytes`;
 }
 
-function acceptedBy(sig: SignatureResult | null): string {
-  if (!sig) return "no image";
+function acceptedBy(sig: SignatureResult | null, image: string | undefined): string {
+  if (!sig) return image ? `not known: ${image} could not be read` : "no image";
   switch (sig.verdict) {
     case "valid":
       return `${sig.detail ?? "a given key"} (kexec_file_load accepts it)`;
@@ -231,7 +231,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
       release: k.release,
       image: k.image ?? null,
       signature,
-      acceptedBy: acceptedBy(signature),
+      acceptedBy: acceptedBy(signature, k.image),
       builtinCertificates: keys.certs.map((c) => certLabel(verifier, c)),
       builtinKeysDetail: keys.detail,
       config: k.config ?? null,

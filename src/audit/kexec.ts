@@ -67,7 +67,9 @@ export async function kexecFindings(
       let image: string | undefined = root.exists(kk) ? kk : opts.fallbackImage;
       if (image) {
         const r = await opts.checkImage(image);
-        if (r.verdict === "unsigned" || r.verdict === "invalid") {
+        if (r.verdict === "unreadable") {
+          // Said in the notes (unreadable paths); nothing to judge.
+        } else if (r.verdict === "unsigned" || r.verdict === "invalid") {
           findings.push(
             finding({
               id:
