@@ -289,9 +289,9 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   );
   findings.push(...mp.findings);
   fine.push(...mp.fine);
-  for (const u of mp.unknown)
-    if (u.includes("modprobe.d") || u.startsWith("/etc/modules"))
-      notes.push(`module option not checked: ${u}`);
+  // Options of the admin's own files whose module could not be found (vendor defaults are not worth a note).
+  if (kernels.length > 0)
+    for (const u of mp.unknown) if (u.startsWith("/etc/")) notes.push(`module option not checked: ${u}`);
 
   if (root.unreadable.length > 0)
     notes.push(
