@@ -96,9 +96,9 @@ function acceptedBy(sig: SignatureResult | null, image: string | undefined): str
   if (!sig) return image ? `not known: ${image} could not be read` : "no image";
   switch (sig.verdict) {
     case "valid":
-      return `${sig.detail ?? "a given key"} (kexec_file_load accepts it)`;
+      return `accepted: ${sig.detail ?? "a given key"}`;
     case "untrusted":
-      return "not the builtin key; .platform/.machine if its signer's CA is in UEFI db or MOK (shim's vendor certificate, e.g. Debian Secure Boot CA): pass that CA with --cert to check";
+      return "not by the builtin key; by .platform/.machine only if its signer's CA is in UEFI db or MOK (shim's vendor certificate, e.g. Debian Secure Boot CA): pass that CA with --cert to check";
     case "unsigned":
       return "none: unsigned (kexec_file_load refuses it under lockdown; Secure Boot firmware/shim would not boot it)";
     case "unverified":

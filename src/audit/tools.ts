@@ -329,7 +329,7 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
           id: tool.id,
           reason: tool.reason,
           subject: path,
-          evidence: `${path} is installed: ${key} ${tool.does}`,
+          evidence: `${path} is installed (${key}): ${tool.does}`,
           remedy: tool.remedy,
         }),
       );

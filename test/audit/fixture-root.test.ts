@@ -15,6 +15,7 @@ import { renderText } from "../../src/audit/report/text.js";
 import { defaultAuditHooks } from "../../src/audit/wiring.js";
 import { main } from "../../src/cli/main.js";
 import { buildRoot, CACHE, type Expected } from "../fixtures/build-root.js";
+import { SKIP_SHARED, sharedPath } from "../helpers/shared.js";
 
 const ROOT = join(CACHE, "root-small");
 let expected: Expected | undefined;
@@ -81,6 +82,19 @@ describe("audit of the Debian fixture root", { skip }, () => {
     });
     assert.ok(!r.findings.some((f) => f.subject.endsWith("zfs.ko")));
     assert.equal(r.findings.length, report.findings.length - 1);
+  });
+
+  it("--cert with the Debian Secure Boot CA: the image is accepted for kexec_file_load", {
+    skip: SKIP_SHARED,
+  }, async () => {
+    const r = await audit({
+      root: ROOT,
+      certs: [sharedPath("corpus/pe/certs/debian-secure-boot-ca.pem")],
+      ...defaultAuditHooks(),
+    });
+    assert.equal(r.kernels[0]?.signature?.verdict, "valid");
+    assert.match(r.kernels[0]?.acceptedBy ?? "", /^accepted/);
+    assert.equal(r.findings.length, report.findings.length);
   });
 
   it("forecast and grouping", () => {

@@ -50,7 +50,7 @@ export function renderText(r: AuditReport, opts: { color?: boolean; verbose?: bo
     out.push(
       `    image:      ${k.image ?? "none"}${k.signature ? `, signature ${k.signature.verdict}${k.signature.signer ? ` (${k.signature.signer})` : ""}` : ""}`,
     );
-    out.push(`    kexec:      accepted by ${k.acceptedBy}`);
+    out.push(`    kexec -s:   ${k.acceptedBy}`);
     out.push(`    builtin:    ${k.builtinCertificates.join("; ") || k.builtinKeysDetail}`);
     out.push(
       `    modules:    ${m.total} total, ${m.signed} signed, ${m.unsigned} unsigned, ${m.untrusted} other key, ${m.invalid} invalid${m.unverified ? `, ${m.unverified} not verified` : ""}`,
