@@ -2,6 +2,7 @@
 // layer implements (modules in batches on worker threads, PE images,
 // certificate names). Until it is wired, `structuralVerifier` answers only
 // what needs no cryptography: whether a module carries a signature at all.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { decompress as zstd } from "fzstd";
@@ -58,14 +59,26 @@ export async function moduleImage(file: string, raw: Uint8Array): Promise<Uint8A
   if (file.endsWith(".zst")) return zstd(raw);
   if (file.endsWith(".gz")) return gunzipSync(raw);
   if (file.endsWith(".xz")) {
-    const mod = (await import("xz-decompress")) as unknown as {
-      default?: typeof import("xz-decompress");
-    } & typeof import("xz-decompress");
-    const Xz = (mod.default ?? mod).XzReadableStream;
-    const s = new Xz(new Blob([raw]).stream() as unknown as ReadableStream<Uint8Array>);
-    return new Uint8Array(
-      await new Response(s as unknown as ConstructorParameters<typeof Response>[0]).arrayBuffer(),
-    );
+    try {
+      const mod = (await import("xz-decompress")) as unknown as {
+        default?: typeof import("xz-decompress");
+      } & typeof import("xz-decompress");
+      const Xz = (mod.default ?? mod).XzReadableStream;
+      const s = new Xz(new Blob([raw]).stream() as unknown as ReadableStream<Uint8Array>);
+      return new Uint8Array(
+        await new Response(s as unknown as ConstructorParameters<typeof Response>[0]).arrayBuffer(),
+      );
+    } catch (e) {
+      // The WebAssembly decoder lacks some integrity checks (SHA-256) that liblzma, which kmod
+      // uses, accepts: fall back to the xz program.
+      try {
+        return new Uint8Array(
+          execFileSync("xz", ["-dc"], { input: raw, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "ignore"] }),
+        );
+      } catch {
+        throw e;
+      }
+    }
   }
   return raw;
 }
