@@ -3,7 +3,8 @@
 // appraise_type=imasig) is what lets kexec_file_load accept an image whose PE
 // signature fails under lockdown (ima_appraise_signature), and a
 // non-enforcing ima_appraise= turns that waiver off (CVE-2022-21505 fix).
-import { type CmdlineSource, findParam } from "./cmdline.js";
+import { type CmdlineSource, findParam, where } from "./cmdline.js";
+import { type Finding, finding } from "./findings.js";
 import { configLines, type Root } from "./rootfs.js";
 
 export interface ImaState {
@@ -40,4 +41,37 @@ export function imaState(root: Root, cmdline: CmdlineSource[]): ImaState {
     (o) => o.val === null || o.val.startsWith("enforce"),
   );
   return { policy, keys, cmdline: cl, kexecWaiver: waiver && enforce };
+}
+
+/**
+ * The one IMA setting lockdown changes the outcome of: a policy that lets
+ * kexec images pass by IMA signature (appraise func=KEXEC_KERNEL_CHECK
+ * appraise_type=imasig) while ima_appraise= leaves enforce mode. Under
+ * lockdown ima_appraise_signature() then answers false (the CVE-2022-21505
+ * fix), so such images are refused unless their PE signature verifies.
+ */
+export function imaFindings(root: Root, cmdline: CmdlineSource[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of ["/etc/ima/ima-policy", "/etc/sysconfig/ima-policy"]) {
+    const lines = configLines(root.text(f));
+    const first = lines.find(
+      (l) =>
+        l.line.startsWith("appraise") && (!/func=/.test(l.line) || /func=KEXEC_KERNEL_CHECK/.test(l.line)),
+    );
+    if (!first || !/appraise_type=imasig/.test(first.line)) continue;
+    for (const o of findParam(cmdline, "ima_appraise")) {
+      if (o.val === null || o.val.startsWith("enforce")) continue;
+      out.push(
+        finding({
+          id: "ima.kexec-appraisal-not-enforced",
+          reason: "LOCKDOWN_KEXEC",
+          subject: `ima_appraise=${o.val} (${o.source.file})`,
+          evidence: `${f}:${first.n}: "${first.line}" lets kexec images pass by IMA signature, but ${where(o.source)} sets ima_appraise=${o.val}: under lockdown ima_appraise_signature() returns false when appraisal is not enforcing, so kexec_file_load needs a valid PE signature after all (EPERM otherwise)`,
+          remedy:
+            "Drop ima_appraise= (enforce is the default) or make sure every kexec image carries a PE signature from a trusted key.",
+        }),
+      );
+    }
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { cmdlineSources } from "./cmdline.js";
 import { debugfsFindings } from "./debugfs.js";
 import { breaksAtLevel, type Finding, type Fine } from "./findings.js";
 import { hibernationFindings } from "./hibernation.js";
-import { type ImaState, imaState } from "./ima.js";
+import { type ImaState, imaFindings, imaState } from "./ima.js";
 import {
   type BuiltinKeys,
   dkmsModules,
@@ -166,7 +166,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     findings.push(...r.findings);
     fine.push(...r.fine);
   }
-  findings.push(...bootParamFindings(cmdline));
+  findings.push(...bootParamFindings(cmdline), ...imaFindings(root, cmdline));
 
   // Modules, per kernel.
   const dkms = dkmsModules(root);

@@ -17,7 +17,7 @@ const DEFAULTS: Record<string, { port: number; irq: number }> = {
 };
 
 /** The settings of one setserial argument list that would change port or IRQ. */
-export function serialChanges(root: Root, dev: string, args: string[]): string[] {
+export function serialChanges(root: Root, dev: string, args: string[], autosaved = false): string[] {
   const tty = dev.replace(/^\/dev\//, "");
   let def = DEFAULTS[tty];
   if (root.live) {
@@ -39,7 +39,8 @@ export function serialChanges(root: Root, dev: string, args: string[]): string[]
       if (!def || num(v) !== def.irq) changes.push(`irq ${v}${def ? ` (kernel default ${def.irq})` : ""}`);
       i++;
     } else if (k === "uart" && v !== undefined) {
-      if (!/^16550A?$/i.test(v)) changes.push(`uart ${v}`);
+      // Auto-saved files record the detected type; "unknown" is what absent legacy ports report.
+      if (!autosaved && !/^(16550A?|unknown)$/i.test(v)) changes.push(`uart ${v}`);
       i++;
     } else if (["hub6", "iomem", "io_type", "mem_base", "regshift"].includes(k) && v !== undefined) {
       changes.push(`${k} ${v}`);
@@ -58,11 +59,23 @@ export function serialFindings(root: Root, invs: Invocation[]): { findings: Find
   const findings: Finding[] = [];
   const fine: Fine[] = [];
   for (const f of ["/etc/serial.conf", "/var/lib/setserial/autoserial.conf"]) {
-    for (const { n, line } of configLines(root.text(f))) {
+    const text = root.text(f);
+    // "###AUTOSAVE###" files hold what setserial -G read from the kernel: replaying a port the kernel
+    // has no default for (ttyS4+, PCI cards) changes nothing; the legacy ports are compared with defaults.
+    const autosaved = /^###AUTOSAVE/.test(text ?? "") || f.endsWith("autoserial.conf");
+    for (const { n, line } of configLines(text)) {
       const w = line.split(/\s+/);
       const dev = w[0];
       if (!dev?.startsWith("/dev/")) continue;
-      const ch = serialChanges(root, dev, w.slice(1));
+      if (autosaved && !root.live && !/^\/dev\/ttyS[0-3]$/.test(dev)) {
+        fine.push({
+          check: "serial",
+          subject: `${f}:${n}`,
+          detail: `${dev}: auto-saved settings replayed (no kernel default to differ from)`,
+        });
+        continue;
+      }
+      const ch = serialChanges(root, dev, w.slice(1), autosaved);
       if (ch.length === 0) {
         fine.push({ check: "serial", subject: `${f}:${n}`, detail: `${dev}: no port/IRQ/type change` });
         continue;

@@ -313,7 +313,8 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
   for (const dir of BIN_DIRS) {
     for (const e of root.list(dir)) {
       if (e.isDirectory()) continue;
-      const tool = toolFor(e.name);
+      // Upstream bcc installs its tools without the Debian -bpfcc suffix.
+      const tool = dir === "/usr/share/bcc/tools" ? toolFor("bcc-bpfcc") : toolFor(e.name);
       if (!tool) continue;
       const path = `${dir}/${e.name}`;
       // /bin and /usr/bin are the same directory on merged-/usr systems.
