@@ -349,3 +349,48 @@ describe("a simulated live host", () => {
     );
   });
 });
+
+describe("an offline root with look-alikes", () => {
+  let d: string;
+  before(() => {
+    d = mkdtempSync(join(tmpdir(), "kl-misc-"));
+    put(d, "etc/default/grub", 'GRUB_CMDLINE_LINUX="ima_appraise=log kgdboc=ttyS0"\n');
+    put(d, "etc/ima/ima-policy", "appraise func=KEXEC_KERNEL_CHECK appraise_type=imasig\n");
+    put(
+      d,
+      "var/lib/setserial/autoserial.conf",
+      "###AUTOSAVE###\n/dev/ttyS0 uart 16550A port 0x03f8 irq 4 baud_base 115200 spd_normal skip_test\n/dev/ttyS1 uart unknown port 0x02f8 irq 3 baud_base 115200 spd_normal\n/dev/ttyS4 uart 16550A port 0xe000 irq 17 baud_base 115200 spd_normal\n",
+    );
+    put(d, "usr/share/bcc/tools/opensnoop", "#!/usr/bin/python3\n");
+    put(
+      d,
+      "etc/systemd/system/prof.service",
+      "[Service]\nExecStart=/usr/bin/perf record -g -a -o /var/tmp/perf.data sleep 10\nExecStartPost=/usr/bin/setpci -s 00:1f.0 0x40.l\n",
+    );
+    put(
+      d,
+      "etc/systemd/system/probe.service",
+      "[Service]\nExecStart=/usr/bin/perf probe -a do_sys_open\nExecStartPost=-/bin/sh -c 'setpci -s 00:1f.0 0x40.b=0x01'\n",
+    );
+    put(d, "etc/fstab", "tracefs /sys/kernel/tracing tracefs defaults 0 0\n");
+    put(d, "etc/default/kdump-tools", 'USE_KDUMP=1\nKDUMP_KEXEC_ARGS="-s"\n');
+    put(d, "etc/default/kexec", "LOAD_KEXEC=false\n");
+    put(d, "etc/initramfs-tools/conf.d/resume", "RESUME=none\n");
+  });
+  after(() => rmSync(d, { recursive: true, force: true }));
+
+  it("reports exactly the real problems", async () => {
+    const r = await audit({ root: d, ...defaultAuditHooks() });
+    assert.deepEqual(r.findings.map((f) => `${f.id} ${f.breaksAt} ${f.subject}`).sort(), [
+      "debug.kgdb integrity kgdboc=ttyS0 (/etc/default/grub)",
+      "ima.kexec-appraisal-not-enforced integrity ima_appraise=log (/etc/default/grub)",
+      "tool.bpf-tracing confidentiality /usr/share/bcc/tools/opensnoop",
+      "tool.pci-write.invoked integrity /etc/systemd/system/probe.service:3",
+      "tool.perf.invoked confidentiality /etc/systemd/system/probe.service:2",
+      "tracefs.mount confidentiality /etc/fstab:1",
+    ]);
+    assert.ok(r.fine.some((f) => f.subject.includes("autoserial.conf:3")));
+    assert.ok(r.fine.some((f) => f.subject.includes("autoserial.conf:4")));
+    assert.ok(r.fine.some((f) => f.subject.includes("prof.service:2")));
+  });
+});
