@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import type { KernelVersion } from "../../src/formats/oid-registry.js";
 import {
   createKeyrings,
-  type KernelVersion,
   loadCertFile,
   type VerifyResult,
   verifyIma,
