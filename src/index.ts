@@ -2,3 +2,4 @@
 export * from "./errno.js";
 export * from "./errors.js";
 export * from "./lsm/index.js";
+export * from "./verify/index.js";
