@@ -3,7 +3,5 @@
 export * from "./audit/index.js";
 export * from "./errno.js";
 export * from "./errors.js";
-// Both lsm and verify name the kernel series type; they are the same union.
-export type { KernelVersion } from "./lsm/index.js";
 export * from "./lsm/index.js";
 export * from "./verify/index.js";

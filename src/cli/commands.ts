@@ -4,5 +4,12 @@ import type { Command } from "./command.js";
 import { explainCommand } from "./explain.js";
 import { reasonsCommand } from "./reasons.js";
 import { statusCommand } from "./status.js";
+import { verifyCommand } from "./verify.js";
 
-export const COMMANDS: readonly Command[] = [statusCommand, reasonsCommand, explainCommand, auditCommand];
+export const COMMANDS: readonly Command[] = [
+  statusCommand,
+  reasonsCommand,
+  explainCommand,
+  verifyCommand,
+  auditCommand,
+];

@@ -32,9 +32,13 @@ export async function decompress(b: Uint8Array, kind: Exclude<Compression, undef
       const { decompress: unzstd } = await import("fzstd");
       return unzstd(b);
     }
-    const { XzReadableStream } = (await import("xz-decompress")) as unknown as {
-      XzReadableStream: new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+    type XzCtor = new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+    const mod = (await import("xz-decompress")) as unknown as {
+      XzReadableStream?: XzCtor;
+      default?: { XzReadableStream?: XzCtor };
     };
+    const XzReadableStream = mod.XzReadableStream ?? mod.default?.XzReadableStream;
+    if (!XzReadableStream) throw new Error("xz-decompress has no XzReadableStream");
     const src = new ReadableStream<Uint8Array>({
       start(c) {
         c.enqueue(b);

@@ -1,5 +1,6 @@
 // One file of a batch: read it, pick its type, verify it. Shared by the
 // in-process path and the worker threads.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { LockdownError } from "../errors.js";
 import type { BatchItem } from "./batch.js";
@@ -15,6 +16,8 @@ export interface WorkerJob {
   file: string;
   type: FileType | undefined;
   imaSigFile: string | undefined;
+  /** Found by walking a directory: skip quietly unless it is of the type asked for. */
+  skip?: boolean;
 }
 
 export interface WorkerReply {
@@ -22,10 +25,21 @@ export interface WorkerReply {
   item: BatchItem;
 }
 
+/** security.ima of a file, through getfattr(1) (Node has no xattr API); undefined when absent. */
 function readXattr(file: string): Uint8Array | undefined {
-  // Node has no xattr API; only an explicit --ima-sig value is read here.
-  void file;
-  return undefined;
+  if (process.platform !== "linux") return undefined;
+  try {
+    const v = execFileSync(
+      "getfattr",
+      ["--only-values", "-n", "security.ima", "--absolute-names", "--", file],
+      {
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    return v.length ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function verifyOne(job: WorkerJob, kr: Keyrings): Promise<BatchItem> {
@@ -40,7 +54,10 @@ export async function verifyOne(job: WorkerJob, kr: Keyrings): Promise<BatchItem
     };
   }
   try {
-    const type = job.type ?? (job.imaSigFile ? "ima" : detectType(b, file));
+    const detected = detectType(b, file);
+    if (job.skip && job.type !== "ima" && (detected === undefined || (job.type && job.type !== detected)))
+      return { file, error: `${file}: not a ${job.type ?? "PE image or kernel module"}`, skipped: true };
+    const type = job.type ?? (job.imaSigFile ? "ima" : detected);
     if (type === "pe") return { file, result: verifyPe(b, kr) };
     if (type === "module") return { file, result: await verifyModuleFile(b, kr) };
     if (type === "ima") {

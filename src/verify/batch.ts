@@ -18,9 +18,13 @@ export interface BatchOptions {
   workers?: number;
   /** IMA: path of the raw security.ima value to use for every file (else the xattr is read). */
   imaSigFile?: string;
+  /** Paths (found by walking a directory) to skip quietly when they are not of the type asked for. */
+  skipUnclassified?: ReadonlySet<string>;
 }
 
-export type BatchItem = { file: string; result: VerifyResult } | { file: string; error: string };
+export type BatchItem =
+  | { file: string; result: VerifyResult }
+  | { file: string; error: string; skipped?: boolean };
 
 /** The certificate files as DER blobs, read once; a bad file throws InputError naming it. */
 export function loadAnchors(
@@ -92,7 +96,15 @@ export async function* verifyMany(
   if (n === 0 || paths.length < 2) {
     const kr = keyringsFromAnchors(anchors, version);
     for (const file of paths)
-      yield await verifyOne({ file, type: opts.type, imaSigFile: opts.imaSigFile }, kr);
+      yield await verifyOne(
+        {
+          file,
+          type: opts.type,
+          imaSigFile: opts.imaSigFile,
+          skip: opts.skipUnclassified?.has(file) ?? false,
+        },
+        kr,
+      );
     return;
   }
   const results = new Map<number, BatchItem>();
@@ -109,7 +121,13 @@ export async function* verifyMany(
     }
     const jobs: WorkerJob[] = [];
     for (let k = 0; k < CHUNK && nextIn < paths.length; k++, nextIn++)
-      jobs.push({ index: nextIn, file: paths[nextIn]!, type: opts.type, imaSigFile: opts.imaSigFile });
+      jobs.push({
+        index: nextIn,
+        file: paths[nextIn]!,
+        type: opts.type,
+        imaSigFile: opts.imaSigFile,
+        skip: opts.skipUnclassified?.has(paths[nextIn]!) ?? false,
+      });
     w.postMessage({ jobs });
   };
   for (let i = 0; i < Math.min(n, Math.ceil(paths.length / CHUNK)); i++) {

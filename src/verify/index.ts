@@ -44,7 +44,6 @@ import { verifyModuleFile } from "./module.js";
 import { verifyPe } from "./pe.js";
 import { type FileType, refuse, type VerifyResult } from "./result.js";
 
-export type { KernelVersion } from "../formats/oid-registry.js";
 export { detectType } from "./detect.js";
 export { asymmetricVerify, type ImaOptions, type ImaSubject, verifyIma } from "./ima.js";
 export {
@@ -151,4 +150,4 @@ export async function verifyPath(
   return verifyBytes(readInput(path), kr, { name: path, ...opts });
 }
 
-export { type BatchItem, type BatchOptions, verifyMany } from "./batch.js";
+export { type BatchItem, type BatchOptions, loadAnchors, verifyMany } from "./batch.js";
