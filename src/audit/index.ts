@@ -138,9 +138,8 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   const batches = new Map(
     kernels.map((k) => [
       k.release,
-      verifier.modules(
-        (files.get(k.release) ?? []).map((f) => root.path(f)),
-        (d) => opts.progress?.("modules", (progressBase.get(k.release) ?? 0) + d, total),
+      verifier.modules(files.get(k.release) ?? [], (d) =>
+        opts.progress?.("modules", (progressBase.get(k.release) ?? 0) + d, total),
       ),
     ]),
   );
@@ -280,7 +279,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   // Module options: hardware parameters, judged from the modules' own ELF.
   const idx = kernels.map((k) => ({
     release: k.release,
-    modules: moduleIndex((files.get(k.release) ?? []).map((f) => root.path(f))),
+    modules: moduleIndex(files.get(k.release) ?? []),
   }));
   const mp = await modparamFindings(
     [...moduleOptions(root), ...cmdlineOptions(cmdline)],

@@ -148,11 +148,11 @@ export function moduleName(path: string): string {
   return base.replaceAll("-", "_");
 }
 
-/** Every module file of a kernel, root-relative. */
+/** Every module file of a kernel, as host paths under `root.host(k.modulesDir)`. */
 export function moduleFiles(root: Root, k: InstalledKernel): string[] {
   if (!k.modulesDir) return [];
-  // build/ and source/ are symlinks into headers; walk() does not follow symlinked dirs.
-  return root.walk(k.modulesDir, isModuleFile);
+  // build/ and source/ are symlinks into headers; the walk does not follow symlinked dirs.
+  return root.walkHost(root.host(k.modulesDir), isModuleFile);
 }
 
 /** DKMS modules known to /var/lib/dkms: name -> "module/version". */

@@ -60,23 +60,37 @@ export function startModuleBatch(
     resolveAll = res;
     rejectAll = rej;
   });
-  // Interleave by index so every worker gets a similar mix of sizes.
+  // Workers pull chunks of files; a chunk is small enough to keep them evenly loaded.
+  const CHUNK = 48;
+  let next = 0;
+  const give = (w: Worker) => {
+    if (next >= files.length) {
+      w.postMessage({ end: true });
+      return;
+    }
+    const chunk: { index: number; file: string }[] = [];
+    for (; chunk.length < CHUNK && next < files.length; next++)
+      chunk.push({ index: next, file: files[next] as string });
+    w.postMessage({ files: chunk });
+  };
   const workers: Worker[] = [];
   for (let w = 0; w < n; w++) {
     const worker = workerFor();
-    const share: { index: number; file: string }[] = [];
-    for (let i = w; i < files.length; i += n) share.push({ index: i, file: files[i] as string });
-    worker.on("message", (m: { results?: { index: number; result: ModuleResult }[]; done?: boolean }) => {
-      if (m.results)
-        for (const r of m.results) {
-          results[r.index] = r.result;
-          done++;
+    worker.on(
+      "message",
+      (m: { results?: { index: number; result: ModuleResult }[]; done?: boolean; want?: boolean }) => {
+        if (m.want) give(worker);
+        if (m.results) {
+          for (const r of m.results) {
+            results[r.index] = r.result;
+            done++;
+          }
+          opts.progress?.(done, files.length);
         }
-      if (m.results) opts.progress?.(done, files.length);
-      if (m.done && ++finished === n) resolveAll();
-    });
+        if (m.done && ++finished === n) resolveAll();
+      },
+    );
     worker.on("error", (e) => rejectAll(e instanceof Error ? e : new Error(String(e))));
-    worker.postMessage({ files: share });
     workers.push(worker);
   }
   return {

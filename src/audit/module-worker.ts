@@ -1,7 +1,8 @@
-// Worker thread of the audit's module pool. It gets its share of module files
-// at once and starts reading (and decompressing) them while the main thread
-// is still extracting the kernel's builtin certificates; when the keys arrive
-// it verifies what it has read and then the rest, posting results in chunks.
+// Worker thread of the audit's module pool. It asks the main thread for
+// chunks of module files, reads (and decompresses) them while the kernel's
+// builtin certificates are still being extracted, then verifies with the keys
+// once they arrive, posting results in batches. Pulling chunks keeps the
+// workers evenly loaded.
 import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import type { Keyrings } from "../verify/index.js";
@@ -10,15 +11,27 @@ import { type ModuleResult, moduleImage } from "./verifier.js";
 
 type Job = { index: number; file: string };
 type Loaded = Job & { image?: Uint8Array; error?: string };
-type Msg = { files: Job[] } | { keys: KeyMaterial };
+type Msg = { files: Job[] } | { keys: KeyMaterial } | { end: true };
 
 const PREFETCH_BYTES = Number(process.env.KL_PREFETCH_MB ?? 64) * 1024 * 1024;
-let jobs: Job[] = [];
+const queue: Job[] = [];
+const loaded: Loaded[] = [];
+let loadedBytes = 0;
+let ended = false;
+let asked = false;
 let kr: Keyrings | undefined;
-let gotKeys: () => void = () => {};
-const keysReady = new Promise<void>((r) => {
-  gotKeys = r;
-});
+let wake: (() => void) | undefined;
+
+function ask(): void {
+  if (asked || ended) return;
+  asked = true;
+  parentPort?.postMessage({ want: true });
+}
+
+const nextMessage = () =>
+  new Promise<void>((r) => {
+    wake = r;
+  });
 
 async function load(j: Job): Promise<Loaded> {
   try {
@@ -36,41 +49,45 @@ function check(l: Loaded, keys: Keyrings): { index: number; result: ModuleResult
 }
 
 async function run(): Promise<void> {
-  const pre: Loaded[] = [];
-  let bytes = 0;
-  let i = 0;
-  while (!kr && i < jobs.length && bytes < PREFETCH_BYTES) {
-    const l = await load(jobs[i++] as Job);
-    bytes += l.image?.length ?? 0;
-    pre.push(l);
-    if (i % 8 === 0) await new Promise((r) => setImmediate(r));
-  }
-  await keysReady;
-  const keys = kr as Keyrings;
   let out: { index: number; result: ModuleResult }[] = [];
-  const flush = () => {
-    if (out.length) parentPort?.postMessage({ results: out });
-    out = [];
-  };
-  for (const l of pre) {
-    out.push(check(l, keys));
-    if (out.length >= 32) flush();
+  let n = 0;
+  for (;;) {
+    if (queue.length < 16) ask();
+    if (!kr) {
+      if (loadedBytes < PREFETCH_BYTES && queue.length > 0) {
+        const l = await load(queue.shift() as Job);
+        loadedBytes += l.image?.length ?? 0;
+        loaded.push(l);
+        if (++n % 8 === 0) await new Promise((r) => setImmediate(r));
+      } else await nextMessage();
+      continue;
+    }
+    let l = loaded.shift();
+    if (l) loadedBytes -= l.image?.length ?? 0;
+    else if (queue.length > 0) l = await load(queue.shift() as Job);
+    else if (!ended) {
+      await nextMessage();
+      continue;
+    } else break;
+    out.push(check(l, kr));
+    if (out.length >= 32) {
+      parentPort?.postMessage({ results: out });
+      out = [];
+      await new Promise((r) => setImmediate(r));
+    }
   }
-  pre.length = 0;
-  for (; i < jobs.length; i++) {
-    out.push(check(await load(jobs[i] as Job), keys));
-    if (out.length >= 32) flush();
-  }
-  flush();
+  if (out.length) parentPort?.postMessage({ results: out });
   parentPort?.postMessage({ done: true });
 }
 
 parentPort?.on("message", (m: Msg) => {
   if ("files" in m) {
-    jobs = m.files;
-    void run();
-  } else {
-    kr = moduleKeyrings(m.keys);
-    gotKeys();
-  }
+    queue.push(...m.files);
+    asked = false;
+  } else if ("end" in m) ended = true;
+  else kr = moduleKeyrings(m.keys);
+  const w = wake;
+  wake = undefined;
+  w?.();
 });
+void run();

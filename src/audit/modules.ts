@@ -47,7 +47,7 @@ export function moduleFindings(
     outOfTree: [],
   };
   const findings: Finding[] = [];
-  const prefix = `${root.path(k.modulesDir ?? "")}/`;
+  const prefix = `${root.host(k.modulesDir ?? "")}/`;
   for (const r of results) {
     const rel = r.file.startsWith(prefix) ? r.file.slice(prefix.length) : r.file;
     const subject = `${k.modulesDir}/${rel}`;

@@ -154,11 +154,24 @@ export class Root {
 
   /** Recursive file walk (no symlink following), bounded. Paths are root-relative. */
   walk(rel: string, accept: (name: string) => boolean, limit = 200_000): string[] {
+    const base = this.host(rel);
+    return this.walkHost(base, accept, limit).map((h) => rel + h.slice(base.length));
+  }
+
+  /** The same walk returning host paths; the base is resolved once, the tree below read directly. */
+  walkHost(base: string, accept: (name: string) => boolean, limit = 200_000): string[] {
     const out: string[] = [];
-    const stack = [rel];
+    const stack = [base];
     while (stack.length > 0 && out.length < limit) {
       const d = stack.pop() as string;
-      for (const e of this.list(d)) {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(d, { withFileTypes: true });
+      } catch (e) {
+        this.note(d.slice(this.dir === "/" ? 0 : this.dir.length) || "/", e);
+        continue;
+      }
+      for (const e of entries) {
         const p = `${d}/${e.name}`;
         if (e.isDirectory()) stack.push(p);
         else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) out.push(p);

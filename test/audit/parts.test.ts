@@ -14,6 +14,7 @@ import { audit } from "../../src/audit/index.js";
 import { kexecSyscall } from "../../src/audit/kexec.js";
 import { efiSignatureListCerts } from "../../src/audit/keys.js";
 import { lockdownConfig, nextBootLevel, parseKconfig } from "../../src/audit/lsm-state.js";
+import { startModuleBatch } from "../../src/audit/module-pool.js";
 import { Root, shellVars } from "../../src/audit/rootfs.js";
 import { serialChanges } from "../../src/audit/serial.js";
 import { toolFor } from "../../src/audit/tools.js";
@@ -392,5 +393,32 @@ describe("an offline root with look-alikes", () => {
     assert.ok(r.fine.some((f) => f.subject.includes("autoserial.conf:3")));
     assert.ok(r.fine.some((f) => f.subject.includes("autoserial.conf:4")));
     assert.ok(r.fine.some((f) => f.subject.includes("prof.service:2")));
+  });
+});
+
+describe("module pool with worker threads", () => {
+  it("gives the same answers as in-process checking", { skip: SKIP_SHARED }, async () => {
+    const dir = sharedPath("corpus/oracle/6.1.0-56-amd64");
+    const files = ["signed.ko", "unsigned.ko", "badsig.ko", "mtd.ko", "phram.ko", "ah4.ko"].map((f) =>
+      join(dir, f),
+    );
+    const many = Array.from({ length: 70 }, (_, i) => files[i % files.length] as string);
+    const keys = {
+      version: "6.1" as const,
+      builtin: [readFileSync(join(dir, "module-signing.der"))],
+      platform: [],
+    };
+    const inProcess = await startModuleBatch(many, { workers: 0 }).verify(keys);
+    let progress = 0;
+    const pooled = await startModuleBatch(many, { workers: 2, progress: (d) => (progress = d) }).verify(keys);
+    assert.equal(progress, many.length);
+    assert.deepEqual(
+      pooled.map((r) => [r.file, r.verdict, r.errno]),
+      inProcess.map((r) => [r.file, r.verdict, r.errno]),
+    );
+    assert.deepEqual(
+      inProcess.slice(0, 3).map((r) => r.verdict),
+      ["valid", "unsigned", "invalid"],
+    );
   });
 });
