@@ -100,7 +100,7 @@ export async function acpiFindings(root: Root): Promise<{ findings: Finding[]; f
   const REMEDY =
     "Get the fix into the firmware (BIOS update) or the kernel (a quirk or driver parameter); remove the table from the initramfs (the hook that adds kernel/firmware/acpi/) and run update-initramfs -u.";
   for (const n of root.names("/boot")) {
-    if (!/^initrd\.img-|^initramfs-.*\.img$/.test(n)) continue;
+    if (!/^initrd\.img-|^initramfs-.*\.img$/.test(n) || /\.(old|bak|old-dkms|dpkg-[a-z]+)$/.test(n)) continue;
     const path = `/boot/${n}`;
     const b = root.bytes(path, 1024 * 1024 * 1024);
     if (!b) continue;
