@@ -3,7 +3,7 @@
 // opening /dev/mem and /dev/port; ioperm/iopl are gated when raising; BPF
 // probe_read_kernel, kprobes, tracefs and PERF_SAMPLE_REGS_INTR at
 // confidentiality). A tool whose gated use is optional says so in `does`.
-import type { LockdownReason } from "../lsm/index.js";
+import { type LockdownReason, reasonInfo } from "../lsm/index.js";
 import { type Finding, type Fine, finding } from "./findings.js";
 import type { Root } from "./rootfs.js";
 import type { Invocation } from "./units.js";
@@ -15,6 +15,8 @@ export interface ToolInfo {
   id: string;
   /** null: examined and fine. */
   reason: LockdownReason | null;
+  /** Further reasons the tool's normal use runs into (one finding each, after the main one). */
+  also?: LockdownReason[];
   does: string;
   remedy: string;
 }
@@ -194,6 +196,7 @@ export const TOOLS: readonly ToolInfo[] = [
     names: ["bpftrace", "bpftrace-aotrt"],
     id: "tool.bpf-tracing",
     reason: "LOCKDOWN_BPF_READ_KERNEL",
+    also: ["LOCKDOWN_KPROBES"],
     does: "kprobe/kfunc scripts read kernel memory with bpf_probe_read_kernel and attach kprobes; both are refused at confidentiality",
     remedy: BPF_REMEDY,
   },
@@ -202,6 +205,7 @@ export const TOOLS: readonly ToolInfo[] = [
     pattern: /^[a-z0-9_]+-bpfcc$/,
     id: "tool.bpf-tracing",
     reason: "LOCKDOWN_BPF_READ_KERNEL",
+    also: ["LOCKDOWN_KPROBES"],
     does: "bcc tool: attaches kprobes and reads kernel structures with bpf_probe_read_kernel; refused at confidentiality",
     remedy: BPF_REMEDY,
   },
@@ -209,6 +213,7 @@ export const TOOLS: readonly ToolInfo[] = [
     names: ["tracee", "tetragon", "falco", "kubectl-trace", "pwru", "inspektor-gadget", "ig"],
     id: "tool.bpf-tracing",
     reason: "LOCKDOWN_BPF_READ_KERNEL",
+    also: ["LOCKDOWN_KPROBES"],
     does: "eBPF security/tracing agent reading kernel memory (bpf_probe_read_kernel) from kprobes; refused at confidentiality",
     remedy: BPF_REMEDY,
   },
@@ -216,7 +221,8 @@ export const TOOLS: readonly ToolInfo[] = [
     names: ["perf"],
     pattern: /^perf_\d+\.\d+$/,
     id: "tool.perf",
-    reason: "LOCKDOWN_KPROBES",
+    reason: "LOCKDOWN_PERF",
+    also: ["LOCKDOWN_KPROBES"],
     does: "perf probe (kprobe events) and perf record --intr-regs (PERF_SAMPLE_REGS_INTR) are refused at confidentiality; perf stat/record/top otherwise keep working",
     remedy:
       "Use tracepoints and user-space probes instead of perf probe on kernel functions; avoid --intr-regs.",
@@ -235,6 +241,7 @@ export const TOOLS: readonly ToolInfo[] = [
     id: "tool.tracefs",
     reason: "LOCKDOWN_TRACEFS",
     does: "perf-tools script driving ftrace/kprobes through tracefs; refused at confidentiality",
+    also: ["LOCKDOWN_KPROBES"],
     remedy: BPF_REMEDY,
   },
   {
@@ -262,7 +269,12 @@ export function toolFor(name: string): ToolInfo | undefined {
 }
 
 /** What an invocation really does, where that depends on its arguments. */
-function invocationEffect(argv: string[]): { tool: ToolInfo | undefined; gated: boolean; note: string } {
+function invocationEffect(argv: string[]): {
+  tool: ToolInfo | undefined;
+  gated: boolean;
+  note: string;
+  reason?: LockdownReason;
+} {
   const [name = "", ...args] = argv;
   const tool = toolFor(name);
   if (!tool) return { tool, gated: false, note: "" };
@@ -292,9 +304,10 @@ function invocationEffect(argv: string[]): { tool: ToolInfo | undefined; gated: 
       args.some((a) => !a.startsWith("-") && a !== "probe") &&
       !args.includes("-x") &&
       !args.includes("--exec");
-    const intr = args.some((a) => a.startsWith("--intr-regs"));
+    const intr = args.some((a) => a.startsWith("--intr-regs") || a === "-I");
     return {
       tool,
+      reason: intr ? "LOCKDOWN_PERF" : "LOCKDOWN_KPROBES",
       gated: probe || intr,
       note: probe
         ? "perf probe on a kernel function (kprobe)"
@@ -325,15 +338,16 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
         fine.push({ check: "tools", subject: path, detail: tool.does });
         continue;
       }
-      findings.push(
-        finding({
-          id: tool.id,
-          reason: tool.reason,
-          subject: path,
-          evidence: `${path} is installed (${key}): ${tool.does}`,
-          remedy: tool.remedy,
-        }),
-      );
+      for (const reason of [tool.reason, ...(tool.also ?? [])])
+        findings.push(
+          finding({
+            id: tool.id,
+            reason,
+            subject: path,
+            evidence: `${path} is installed (${key}): ${tool.does}${reason !== tool.reason ? ` (${reasonInfo(reason).description} is restricted too)` : ""}`,
+            remedy: tool.remedy,
+          }),
+        );
     }
   }
   for (const inv of invs) {
@@ -350,7 +364,7 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
     findings.push(
       finding({
         id: `${eff.tool.id}.invoked`,
-        reason: eff.tool.reason,
+        reason: eff.reason ?? eff.tool.reason,
         subject: inv.where,
         evidence: `${inv.where}: runs "${inv.command}"${eff.note ? ` (${eff.note})` : ""}: ${eff.tool.does}`,
         remedy: eff.tool.remedy,

@@ -225,7 +225,8 @@ describe("what tools and commands really do", () => {
     assert.equal(toolFor("turbostat")?.reason, null);
     assert.equal(toolFor("dmidecode")?.reason, null);
     assert.equal(toolFor("opensnoop-bpfcc")?.reason, "LOCKDOWN_BPF_READ_KERNEL");
-    assert.equal(toolFor("perf_6.1")?.reason, "LOCKDOWN_KPROBES");
+    assert.equal(toolFor("perf_6.1")?.reason, "LOCKDOWN_PERF");
+    assert.deepEqual(toolFor("perf")?.also, ["LOCKDOWN_KPROBES"]);
     assert.equal(toolFor("ls"), undefined);
   });
 
@@ -385,6 +386,7 @@ describe("an offline root with look-alikes", () => {
     assert.deepEqual(r.findings.map((f) => `${f.id} ${f.breaksAt} ${f.subject}`).sort(), [
       "debug.kgdb integrity kgdboc=ttyS0 (/etc/default/grub)",
       "ima.kexec-appraisal-not-enforced integrity ima_appraise=log (/etc/default/grub)",
+      "tool.bpf-tracing confidentiality /usr/share/bcc/tools/opensnoop",
       "tool.bpf-tracing confidentiality /usr/share/bcc/tools/opensnoop",
       "tool.pci-write.invoked integrity /etc/systemd/system/probe.service:3",
       "tool.perf.invoked confidentiality /etc/systemd/system/probe.service:2",
