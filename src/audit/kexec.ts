@@ -38,7 +38,8 @@ export async function kexecFindings(
     kdText !== undefined || root.exists("/usr/sbin/kdump-config") || root.exists("/sbin/kdump-config");
   if (kdInstalled) {
     const v = shellVars(kdText);
-    const use = v.get("USE_KDUMP") ?? (kdText === undefined ? "1" : "0");
+    // kdump-config: "USE_KDUMP is not set or zero" disables it.
+    const use = v.get("USE_KDUMP") ?? "0";
     const args = (v.get("KDUMP_KEXEC_ARGS") ?? "").split(/\s+/).filter(Boolean);
     const argsLine = configLines(kdText).find((l) => l.line.startsWith("KDUMP_KEXEC_ARGS"));
     const where = argsLine ? `/etc/default/kdump-tools:${argsLine.n}` : "/etc/default/kdump-tools";
@@ -46,7 +47,7 @@ export async function kexecFindings(
       fine.push({
         check: "kexec",
         subject: "kdump-tools",
-        detail: "installed but USE_KDUMP=0: no crash kernel is loaded",
+        detail: `installed but USE_KDUMP is ${use === "0" ? "0 or not set" : "empty"}: no crash kernel is loaded`,
       });
     } else {
       const mode = kexecSyscall(args);
