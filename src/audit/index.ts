@@ -211,7 +211,17 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
       dkmsMok,
       localKeys,
     });
-    findings.push(...m.findings);
+    // With CONFIG_MODULE_SIG unset module_sig_check() is a stub: lockdown never sees module loads.
+    if (k.config && k.kconfig.get("MODULE_SIG") !== "y") {
+      if (m.findings.length > 0)
+        notes.push(
+          `${k.release}: CONFIG_MODULE_SIG is not set in ${k.config}, so lockdown does not check module signatures on this kernel; ${m.findings.length} unsigned/unverifiable module(s) are not findings`,
+        );
+    } else findings.push(...m.findings);
+    if (k.config && k.kconfig.get("SECURITY_LOCKDOWN_LSM") !== "y")
+      notes.push(
+        `${k.release}: CONFIG_SECURITY_LOCKDOWN_LSM is not set in ${k.config}: this kernel cannot be locked down at all`,
+      );
     if (m.stats.unverified > 0)
       notes.push(
         `${k.release}: ${m.stats.unverified} signed module(s) could not be verified (${verifier.name})`,
