@@ -5,7 +5,19 @@
 // X.509 certificates (certs/system_certificates.S, `system_certificates`) as
 // consecutive DER SEQUENCEs. Every offset is checked before it is used.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { decompress as zstdDecompress } from "fzstd";
 import { FormatError } from "../errors.js";
@@ -214,6 +226,12 @@ class CertScanner {
     if (this.size - this.scanned >= 1 << 20) this.scan(false);
   }
 
+  /** Takes a complete vmlinux without copying it. */
+  adopt(all: Buffer): void {
+    this.buf = all;
+    this.size = all.length;
+  }
+
   private scan(final: boolean): void {
     const data = this.buf.subarray(0, this.size);
     // Leave room for a certificate that straddles the end (at most 64 KiB).
@@ -240,6 +258,39 @@ class CertScanner {
 
   get bytes(): number {
     return this.size;
+  }
+}
+
+function tempDir(): string {
+  try {
+    accessSync("/dev/shm", constants.W_OK);
+    return "/dev/shm";
+  } catch {
+    return tmpdir();
+  }
+}
+
+/** Runs the decompressor with its output going to a temporary file, then reads that file (bounded). */
+async function toTempFile(program: string, args: string[], input: Uint8Array): Promise<Buffer> {
+  const dir = mkdtempSync(join(tempDir(), "kl-vmlinux-"));
+  const file = join(dir, "vmlinux");
+  const fd = openSync(file, "w+", 0o600);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(program, args, { stdio: ["pipe", fd, "ignore"] });
+      child.on("error", reject);
+      child.on("close", (code) =>
+        code === 0 ? resolve() : reject(new FormatError(`${program} exited with ${code}`, "EBADMSG")),
+      );
+      child.stdin?.on("error", () => {});
+      child.stdin?.end(input);
+    });
+    const size = fstatSync(fd).size;
+    if (size > MAX_VMLINUX) throw new FormatError(`vmlinux larger than ${MAX_VMLINUX} bytes`, "EFBIG");
+    return readFileSync(file);
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -320,7 +371,10 @@ export async function builtinCertificates(
         `bzImage payload is ${header.compression}; the ${prog[0]} program is needed to decompress it`,
         "ENOPKG",
       );
-    await pipeThrough(path, prog[1], payload, scanner);
+    // Output to a temporary file costs far less CPU than reading it through a pipe; fall back to the pipe.
+    const whole = await toTempFile(path, prog[1], payload).catch(() => undefined);
+    if (whole) scanner.adopt(whole);
+    else await pipeThrough(path, prog[1], payload, scanner);
     decompressor = prog[0];
   }
   scanner.finish();
