@@ -56,20 +56,27 @@ export function debugfsFindings(root: Root, invs: Invocation[]): { findings: Fin
     }
   }
   for (const u of unitFiles(root)) {
-    if (STOCK.has(u)) continue;
+    if (STOCK.has(u)) {
+      fine.push({
+        check: "debugfs",
+        subject: u,
+        detail: "systemd's own mount unit, present everywhere (mounting is not gated)",
+      });
+      continue;
+    }
     const lines = configLines(root.text(u));
     const type = lines.find(
       (l) => /^Type\s*=\s*(debugfs|tracefs)\b/.test(l.line) || /^What\s*=\s*(debugfs|tracefs)\b/.test(l.line),
     );
     if (type && (u.endsWith(".mount") || lines.some((l) => l.line.startsWith("[Mount]")))) {
       const kind = type.line.includes("tracefs") ? "tracefs" : "debugfs";
-      if (isVendorUnit(u))
-        fine.push({
-          check: "debugfs",
-          subject: u,
-          detail: `packaged ${kind} mount unit (mounting is not gated)`,
-        });
-      else findings.push(fsFinding(kind, u, `${u}:${type.n}: mount unit for ${kind}`));
+      findings.push(
+        fsFinding(
+          kind,
+          u,
+          `${u}:${type.n}: ${isVendorUnit(u) ? "packaged" : "admin-written"} mount unit for ${kind}`,
+        ),
+      );
     }
   }
   for (const inv of invs) {
