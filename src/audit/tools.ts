@@ -323,7 +323,8 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
   const findings: Finding[] = [];
   const fine: Fine[] = [];
   const seen = new Set<string>();
-  for (const dir of BIN_DIRS) {
+  const optBins = root.names("/opt").flatMap((n) => [`/opt/${n}/bin`, `/opt/${n}/sbin`]);
+  for (const dir of [...BIN_DIRS, ...optBins]) {
     for (const e of root.list(dir)) {
       if (e.isDirectory()) continue;
       // Upstream bcc installs its tools without the Debian -bpfcc suffix.
