@@ -1,0 +1,80 @@
+// The parts of IMA that meet lockdown (security/integrity/ima/): the x86 arch
+// policy under Secure Boot (ima_efi.c arch_get_ima_policy(): module and kexec
+// signature enforcement, measure rules), ima_load_data() for kexec_load(2), and
+// ima_appraise_signature() consulted by kexec_file_load(2).
+import type { Kernel } from "./kernel.js";
+import { neg } from "./vfs.js";
+
+export interface ImaRule {
+  action: "measure" | "appraise";
+  func?: "KEXEC_KERNEL_CHECK" | "MODULE_CHECK" | "FIRMWARE_CHECK" | "POLICY_CHECK";
+  /** appraise_type=imasig (IMA_DIGSIG_REQUIRED) */
+  imasig?: boolean;
+}
+
+/** security/integrity/ima/ima.h IMA_APPRAISE_ENFORCE */
+const IMA_APPRAISE_ENFORCE = 0x01;
+
+export class Ima {
+  rules: ImaRule[] = [];
+  /** ima_appraise: IMA_APPRAISE_ENFORCE with CONFIG_IMA_APPRAISE (ima_main.c). */
+  appraise: number;
+
+  constructor(private readonly k: Kernel) {
+    this.appraise = k.config.IMA_APPRAISE ? IMA_APPRAISE_ENFORCE : 0;
+  }
+
+  /** arch_ima_get_secureboot(): only on EFI boots, from boot_params.secure_boot. */
+  secureBoot(): boolean {
+    return this.k.secureBoot;
+  }
+
+  /** init_ima() -> ima_init_policy() -> ima_init_arch_policy(). */
+  init(): void {
+    const k = this.k;
+    if (!k.config.IMA) return;
+    k.printk("ima: Allocated hash algorithm: sha256");
+    if (k.config.IMA_ARCH_POLICY && this.secureBoot()) {
+      // arch_get_ima_policy()
+      if (k.config.MODULE_SIG) k.moduleSigEnforce = true;
+      if (k.config.KEXEC_SIG) k.kexecSigEnforce = true;
+      if (!k.config.KEXEC_SIG)
+        this.rules.push({ action: "appraise", func: "KEXEC_KERNEL_CHECK", imasig: true });
+      this.rules.push({ action: "measure", func: "KEXEC_KERNEL_CHECK" });
+      if (!k.config.MODULE_SIG) this.rules.push({ action: "appraise", func: "MODULE_CHECK", imasig: true });
+      this.rules.push({ action: "measure", func: "MODULE_CHECK" });
+    } else k.printk("ima: No architecture policies found");
+  }
+
+  /** ima_load_data(LOADING_KEXEC_IMAGE): 0 or -EACCES. */
+  loadKexecImage(): number {
+    const k = this.k;
+    if (!k.config.IMA) return 0;
+    const enforce = (this.appraise & IMA_APPRAISE_ENFORCE) !== 0;
+    const appraisesKexec = this.rules.some(
+      (r) => r.action === "appraise" && (r.func === undefined || r.func === "KEXEC_KERNEL_CHECK"),
+    );
+    if ((k.config.KEXEC_SIG && this.secureBoot()) || (enforce && appraisesKexec)) {
+      k.printk(
+        "ima: impossible to appraise a kernel image without a file descriptor; try using kexec_file_load syscall.",
+        "err",
+      );
+      return neg("EACCES");
+    }
+    return 0;
+  }
+
+  /** ima_policy.c ima_appraise_signature(READING_KEXEC_IMAGE). */
+  appraiseKexecSignature(): boolean {
+    const k = this.k;
+    // Without CONFIG_IMA_APPRAISE (or the trusted keyring) the stub returns false.
+    if (!k.config.IMA || !k.config.IMA_APPRAISE) return false;
+    if (!(this.appraise & IMA_APPRAISE_ENFORCE) && k.lockedDown("LOCKDOWN_KEXEC")) return false;
+    for (const r of this.rules) {
+      if (r.action !== "appraise") continue;
+      if (r.func && r.func !== "KEXEC_KERNEL_CHECK") continue;
+      return r.imasig === true;
+    }
+    return false;
+  }
+}
