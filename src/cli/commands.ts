@@ -1,4 +1,5 @@
 // The sub-command table. Each command lives in its own file.
 import type { Command } from "./command.js";
+import { verifyCommand } from "./verify.js";
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [verifyCommand];

@@ -12,3 +12,4 @@ export * from "./profile.js";
 export * from "./scenario.js";
 export * from "./signature.js";
 export { type Inode, OPEN_FLAGS, type OpenFile } from "./vfs.js";
+export * from "./probes.js";

@@ -15,7 +15,7 @@ export interface KeyringFiles {
 }
 
 /** A verifier's answer: 0 or -errno, plus the kernel log lines it printed. */
-export interface VerifyResult {
+export interface CheckResult {
   ret: number;
   log: string[];
 }
@@ -28,13 +28,13 @@ export interface SignatureChecker {
    * secondary keyring, the Debian .platform fallback on -ENOKEY and the
    * Debian blacklisted-hash check after success.
    */
-  modVerifySig(image: Uint8Array): VerifyResult;
+  modVerifySig(image: Uint8Array): CheckResult;
   /**
    * arch/x86/kernel/kexec-bzimage64.c bzImage64_verify_sig() ->
    * kexec_kernel_verify_pe_sig(): verify_pefile_signature() against the
    * secondary keyring, then .platform on -ENOKEY.
    */
-  kexecVerifyPeSig(image: Uint8Array): VerifyResult;
+  kexecVerifyPeSig(image: Uint8Array): CheckResult;
 }
 
 /**
@@ -43,13 +43,13 @@ export interface SignatureChecker {
  */
 export class TableChecker implements SignatureChecker {
   constructor(
-    private readonly modules: (m: Uint8Array) => VerifyResult,
-    private readonly pe: (m: Uint8Array) => VerifyResult,
+    private readonly modules: (m: Uint8Array) => CheckResult,
+    private readonly pe: (m: Uint8Array) => CheckResult,
   ) {}
-  modVerifySig(m: Uint8Array): VerifyResult {
+  modVerifySig(m: Uint8Array): CheckResult {
     return this.modules(m);
   }
-  kexecVerifyPeSig(m: Uint8Array): VerifyResult {
+  kexecVerifyPeSig(m: Uint8Array): CheckResult {
     return this.pe(m);
   }
 }

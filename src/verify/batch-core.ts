@@ -1,0 +1,93 @@
+// One file of a batch: read it, pick its type, verify it. Shared by the
+// in-process path and the worker threads.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { LockdownError } from "../errors.js";
+import type { BatchItem } from "./batch.js";
+import { detectType } from "./detect.js";
+import { verifyIma } from "./ima.js";
+import type { Keyrings } from "./keyring.js";
+import { verifyModuleFile } from "./module.js";
+import { verifyPe } from "./pe.js";
+import { type FileType, refuse } from "./result.js";
+
+export interface WorkerJob {
+  index?: number;
+  file: string;
+  type: FileType | undefined;
+  imaSigFile: string | undefined;
+  /** Found by walking a directory: skip quietly unless it is of the type asked for. */
+  skip?: boolean;
+}
+
+export interface WorkerReply {
+  index: number;
+  item: BatchItem;
+}
+
+/** security.ima of a file, through getfattr(1) (Node has no xattr API); undefined when absent. */
+function readXattr(file: string): Uint8Array | undefined {
+  if (process.platform !== "linux") return undefined;
+  try {
+    const v = execFileSync(
+      "getfattr",
+      ["--only-values", "-n", "security.ima", "--absolute-names", "--", file],
+      {
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    return v.length ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function verifyOne(job: WorkerJob, kr: Keyrings): Promise<BatchItem> {
+  const { file } = job;
+  let b: Uint8Array;
+  try {
+    b = readFileSync(file);
+  } catch (e) {
+    return {
+      file,
+      error: `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    };
+  }
+  try {
+    const detected = detectType(b, file);
+    if (job.skip && job.type !== "ima" && (detected === undefined || (job.type && job.type !== detected)))
+      return { file, error: `${file}: not a ${job.type ?? "PE image or kernel module"}`, skipped: true };
+    const type = job.type ?? (job.imaSigFile ? "ima" : detected);
+    if (type === "pe") return { file, result: verifyPe(b, kr) };
+    if (type === "module") return { file, result: await verifyModuleFile(b, kr) };
+    if (type === "ima") {
+      let sig: Uint8Array | undefined;
+      if (job.imaSigFile) {
+        try {
+          sig = readFileSync(job.imaSigFile);
+        } catch (e) {
+          return {
+            file,
+            error: `${job.imaSigFile}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          };
+        }
+      } else sig = readXattr(file);
+      if (!sig)
+        return {
+          file,
+          result: {
+            type: "ima",
+            verdict: "unsigned",
+            kernel: refuse(null, "missing-hash"),
+            signatures: [],
+            message: "no security.ima value given",
+          },
+        };
+      return { file, result: verifyIma({ content: b }, sig, kr) };
+    }
+    return { file, error: `${file}: not a PE image or kernel module (give --type)` };
+  } catch (e) {
+    if (e instanceof LockdownError) return { file, error: `${file}: ${e.message}` };
+    throw e;
+  }
+}

@@ -1,0 +1,160 @@
+// Many files per call: worker threads, each with the keyrings built once from
+// the same certificate bytes, pulling paths from a shared queue. Results come
+// back in input order. Small batches stay in-process (a worker costs more
+// than it saves).
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { InputError, LockdownError } from "../errors.js";
+import type { KernelVersion } from "../formats/oid-registry.js";
+import { verifyOne, type WorkerJob, type WorkerReply } from "./batch-core.js";
+import { certificatesIn, createKeyrings, type Keyrings, keyFromDer } from "./keyring.js";
+import type { FileType, VerifyResult } from "./result.js";
+
+export interface BatchOptions {
+  type?: FileType;
+  version?: KernelVersion;
+  /** Number of worker threads; 0 = in-process. Default: CPUs, or 0 for small batches. */
+  workers?: number;
+  /** IMA: path of the raw security.ima value to use for every file (else the xattr is read). */
+  imaSigFile?: string;
+  /** Paths (found by walking a directory) to skip quietly when they are not of the type asked for. */
+  skipUnclassified?: ReadonlySet<string>;
+}
+
+export type BatchItem =
+  | { file: string; result: VerifyResult }
+  | { file: string; error: string; skipped?: boolean };
+
+/** The certificate files as DER blobs, read once; a bad file throws InputError naming it. */
+export function loadAnchors(
+  certFiles: readonly string[],
+  version: KernelVersion,
+): { file: string; der: Uint8Array[] }[] {
+  const kr = createKeyrings(version);
+  return certFiles.map((file) => {
+    const keys = (() => {
+      try {
+        return certificatesIn(new Uint8Array(requireFile(file)));
+      } catch (e) {
+        if (e instanceof LockdownError && !(e instanceof InputError))
+          throw new InputError(file, `bad certificate: ${e.message}`);
+        throw e;
+      }
+    })();
+    for (const der of keys) {
+      try {
+        keyFromDer(der, version, kr.blacklist, file);
+      } catch (e) {
+        if (e instanceof LockdownError) throw new InputError(file, `bad certificate: ${e.message}`);
+        throw e;
+      }
+    }
+    return { file, der: keys };
+  });
+}
+
+function requireFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new InputError(
+      file,
+      `cannot read certificate: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+}
+
+export function keyringsFromAnchors(
+  anchors: { file: string; der: Uint8Array[] }[],
+  version: KernelVersion,
+): Keyrings {
+  const kr = createKeyrings(version);
+  for (const a of anchors)
+    for (const der of a.der) {
+      const k = keyFromDer(der, version, kr.blacklist, a.file);
+      kr.builtin.add(k);
+      kr.ima.add(k);
+    }
+  return kr;
+}
+
+const WORKER_URL = new URL(
+  import.meta.url.endsWith(".ts") ? "./batch-worker.ts" : "./batch-worker.js",
+  import.meta.url,
+);
+
+/** Verifies `paths` against the certificates of `certFiles`, yielding results in input order. */
+export async function* verifyMany(
+  paths: readonly string[],
+  certFiles: readonly string[],
+  opts: BatchOptions = {},
+): AsyncGenerator<BatchItem> {
+  const version = opts.version ?? "6.1";
+  const anchors = loadAnchors(certFiles, version);
+  const n = opts.workers ?? (paths.length >= 64 ? Math.max(1, Math.min(availableParallelism(), 8)) : 0);
+  if (n === 0 || paths.length < 2) {
+    const kr = keyringsFromAnchors(anchors, version);
+    for (const file of paths)
+      yield await verifyOne(
+        { file, type: opts.type, imaSigFile: opts.imaSigFile, skip: opts.skipUnclassified?.has(file) ?? false },
+        kr,
+      );
+    return;
+  }
+  const results = new Map<number, BatchItem>();
+  let nextOut = 0;
+  let nextIn = 0;
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  const CHUNK = 8;
+  const workers: Worker[] = [];
+  const feed = (w: Worker) => {
+    if (nextIn >= paths.length) {
+      w.postMessage({ done: true });
+      return;
+    }
+    const jobs: WorkerJob[] = [];
+    for (let k = 0; k < CHUNK && nextIn < paths.length; k++, nextIn++)
+      jobs.push({
+        index: nextIn,
+        file: paths[nextIn]!,
+        type: opts.type,
+        imaSigFile: opts.imaSigFile,
+        skip: opts.skipUnclassified?.has(paths[nextIn]!) ?? false,
+      });
+    w.postMessage({ jobs });
+  };
+  for (let i = 0; i < Math.min(n, Math.ceil(paths.length / CHUNK)); i++) {
+    const w = new Worker(WORKER_URL, { workerData: { anchors, version } });
+    workers.push(w);
+    w.on("message", (m: { replies: WorkerReply[] }) => {
+      for (const r of m.replies) results.set(r.index, r.item);
+      feed(w);
+      wake?.();
+    });
+    w.on("error", (e) => {
+      failure = e instanceof Error ? e : new Error(String(e));
+      wake?.();
+    });
+    feed(w);
+  }
+  try {
+    while (nextOut < paths.length) {
+      const item = results.get(nextOut);
+      if (item) {
+        results.delete(nextOut);
+        nextOut++;
+        yield item;
+        continue;
+      }
+      if (failure) throw failure;
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = undefined;
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,282 @@
+// Authenticode-signed PE images: the kexec_file_load check
+// (crypto/asymmetric_keys/verify_pefile.c: verify_pefile_signature(), tried
+// with .secondary and then .platform on -ENOKEY as
+// arch/x86/kernel/kexec-bzimage64.c: bzImage64_verify_sig() does), and the
+// verdict of a careful verifier that reads every WIN_CERTIFICATE.
+import type { ErrnoName } from "../errno.js";
+import { FormatError } from "../errors.js";
+import { type MsCode, parseMsCode } from "../formats/mscode.js";
+import {
+  authenticodeRanges,
+  listWinCertificates,
+  type PeLayout,
+  parsePe,
+  stripSigWrapper,
+  WIN_CERT_REVISION_2_0,
+  WIN_CERT_TYPE_PKCS_SIGNED_DATA,
+} from "../formats/pe.js";
+import { OID_NESTED_SIGNATURE } from "../formats/pkcs7.js";
+import { DIGEST_SIZES, digestRanges, equalBytes } from "./hash.js";
+import { Keyring, type Keyrings } from "./keyring.js";
+import { type Pkcs7Result, verifyPkcs7Signature } from "./pkcs7-verify.js";
+import { emptyReport, pkcs7Verdict, signerReport } from "./report.js";
+import {
+  accept,
+  combineVerdicts,
+  type KernelDecision,
+  refuse,
+  type SignatureReport,
+  type Verdict,
+  type VerifyResult,
+} from "./result.js";
+
+/** The content of the PKCS#7 with its own header, as mscode_parse() receives it. */
+function contentWithHeader(r: Pkcs7Result): Uint8Array | undefined {
+  const m = r.parsed?.msg;
+  if (!m?.data) return undefined;
+  const d = m.data;
+  return new Uint8Array(d.buffer, d.byteOffset - m.dataHdrLen, d.length + m.dataHdrLen);
+}
+
+type Digests = Map<string, Uint8Array | undefined>;
+
+/** pefile_digest_pe(): compare the image digest with the one the signature carries. */
+function imageDigestCheck(
+  pe: Uint8Array,
+  ranges: readonly (readonly [number, number])[],
+  mc: MsCode,
+  cache: Digests,
+): { errno: ErrnoName | null; reason: string } {
+  const size = DIGEST_SIZES[mc.digestAlgo];
+  if (size === undefined) return { errno: "ENOPKG", reason: `no ${mc.digestAlgo} here` };
+  if (size !== mc.digest.length)
+    return { errno: "EBADMSG", reason: `Digest size mismatch (${size} != ${mc.digest.length})` };
+  if (!cache.has(mc.digestAlgo)) cache.set(mc.digestAlgo, digestRanges(mc.digestAlgo, pe, ranges));
+  const d = cache.get(mc.digestAlgo);
+  if (!d) return { errno: "ENOPKG", reason: `digest ${mc.digestAlgo} not available` };
+  if (!equalBytes(d, mc.digest)) return { errno: "EKEYREJECTED", reason: "Digest mismatch" };
+  return { errno: null, reason: "" };
+}
+
+/** One Authenticode PKCS#7 through verify_pkcs7_signature() + mscode_parse() against one keyring. */
+function checkAuthenticode(der: Uint8Array, keyrings: Keyrings, trust: Keyring) {
+  const r = verifyPkcs7Signature(der, undefined, keyrings, trust, "kexec-pe");
+  let mscode: MsCode | undefined;
+  let mscodeErr: { errno: ErrnoName; reason: string } | undefined;
+  if (r.errno === null) {
+    const content = contentWithHeader(r);
+    try {
+      if (!content) throw new FormatError("PKCS#7 message does not contain data", "ENODATA");
+      mscode = parseMsCode(content, keyrings.version);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      mscodeErr = { errno: e.errno ?? "EBADMSG", reason: e.message };
+    }
+  }
+  return { r, mscode, mscodeErr };
+}
+
+/** verify_pefile_signature() against one keyring. */
+function kernelPe(
+  b: Uint8Array,
+  keyrings: Keyrings,
+  trust: Keyring,
+  pe: PeLayout,
+  cache: Digests,
+): KernelDecision {
+  let sig: { offset: number; length: number };
+  try {
+    sig = stripSigWrapper(b, pe);
+  } catch (e) {
+    if (e instanceof FormatError) return refuse(e.errno ?? "ELIBBAD", e.message);
+    throw e;
+  }
+  const { r, mscode, mscodeErr } = checkAuthenticode(
+    b.subarray(sig.offset, sig.offset + sig.length),
+    keyrings,
+    trust,
+  );
+  if (r.errno) return refuse(r.errno, r.reason);
+  if (mscodeErr) return refuse(mscodeErr.errno, mscodeErr.reason);
+  let ranges: ReturnType<typeof authenticodeRanges>;
+  try {
+    ranges = authenticodeRanges(b, pe);
+  } catch (e) {
+    if (e instanceof FormatError) return refuse(e.errno ?? "ELIBBAD", e.message);
+    throw e;
+  }
+  const d = imageDigestCheck(b, ranges, mscode!, cache);
+  if (d.errno) return refuse(d.errno, d.reason);
+  return accept(
+    trust.name,
+    `Authenticode ${mscode!.digestAlgo} digest matches; signer chains to ${trust.name}`,
+  );
+}
+
+export interface PeOptions {
+  /** Keyrings tried in order while the answer is -ENOKEY (kexec: .secondary, then .platform). */
+  kernelKeyrings?: Keyring[];
+}
+
+/** A keyring holding every trust anchor a careful verifier accepts (all system keyrings). */
+export function anchorsOf(keyrings: Keyrings, which: "pe" | "module" | "ima"): Keyring {
+  const k = new Keyring(".anchors");
+  if (which === "ima") k.link(keyrings.ima).link(keyrings.platform);
+  else k.link(keyrings.secondary).link(keyrings.platform);
+  return k;
+}
+
+/** Verifies a signed PE image: the kernel's decision and the verdict over all its signatures. */
+export function verifyPe(b: Uint8Array, keyrings: Keyrings, opts: PeOptions = {}): VerifyResult {
+  let pe: PeLayout;
+  try {
+    pe = parsePe(b);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    const unsigned = e.errno === "ENODATA";
+    return {
+      type: "pe",
+      verdict: unsigned ? "unsigned" : "invalid",
+      kernel: refuse(e.errno ?? "ELIBBAD", e.message),
+      signatures: [],
+      message: unsigned ? "no signature" : e.message,
+    };
+  }
+  const cache: Digests = new Map();
+  // The kernel's decision.
+  let kernel = refuse("ENOKEY", "no keyring");
+  for (const trust of opts.kernelKeyrings ?? [keyrings.secondary, keyrings.platform]) {
+    kernel = kernelPe(b, keyrings, trust, pe, cache);
+    if (kernel.errno !== "ENOKEY") break;
+  }
+  // The verdict: every WIN_CERTIFICATE and every nested signature, against every anchor.
+  const anchors = anchorsOf(keyrings, "pe");
+  const { entries, exact } = listWinCertificates(b, pe);
+  const atEof = pe.certsOffset + pe.certsSize === b.length;
+  let ranges: ReturnType<typeof authenticodeRanges> | undefined;
+  let rangeErr = "";
+  try {
+    ranges = authenticodeRanges(b, pe);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    rangeErr = e.message;
+  }
+  const reports: SignatureReport[] = [];
+  const judge = (der: Uint8Array, nested: boolean, depth: number) => {
+    const { r, mscode, mscodeErr } = checkAuthenticode(der, keyrings, anchors);
+    let { verdict, message } = pkcs7Verdict(r);
+    if (verdict === "valid" || verdict === "untrusted") {
+      // The image digest decides over trust: changed content is the more important news.
+      const mc = mscode ?? (r.parsed ? tryMsCode(r, keyrings) : undefined);
+      if (mscodeErr && verdict === "valid")
+        ({ verdict, message } = { verdict: "invalid", message: mscodeErr.reason });
+      else if (mc && ranges) {
+        const d = imageDigestCheck(b, ranges, mc, cache);
+        if (d.errno === "EKEYREJECTED")
+          ({ verdict, message } = {
+            verdict: "invalid-digest",
+            message: "image digest does not match the signed one",
+          });
+        else if (d.errno && verdict === "valid")
+          ({ verdict, message } = { verdict: "invalid", message: d.reason });
+      } else if (!ranges && verdict === "valid")
+        ({ verdict, message } = { verdict: "invalid", message: rangeErr });
+    }
+    const signers = r.parsed?.signers ?? [];
+    if (signers.length === 0) reports.push(emptyReport(verdict, message, nested));
+    for (const s of signers) {
+      reports.push(signerReport(s, verdict, message, nested));
+      if (depth < 4)
+        for (const a of s.si.unauthAttrs)
+          if (a.oid === OID_NESTED_SIGNATURE) for (const v of a.values) judge(v, true, depth + 1);
+    }
+  };
+  for (const e of entries) {
+    if (e.revision !== WIN_CERT_REVISION_2_0 || e.certType !== WIN_CERT_TYPE_PKCS_SIGNED_DATA) {
+      reports.push(
+        emptyReport(
+          "invalid",
+          `WIN_CERTIFICATE revision 0x${e.revision.toString(16)} type ${e.certType} is not PKCS#7`,
+        ),
+      );
+      continue;
+    }
+    judge(trimDer(e.data), false, 0);
+  }
+  const primary = reports.filter((r) => !r.nested).map((r) => r.verdict);
+  const nestedValid = reports.some((r) => r.nested && r.verdict === "valid");
+  let verdict: Verdict = combineVerdicts(primary);
+  let message = reports.find((r) => !r.nested && r.verdict === verdict)?.message ?? "";
+  if (verdict !== "valid" && nestedValid && primary.every((v) => v === "untrusted")) {
+    verdict = "valid-nested-only";
+    message = "only a nested signature chains to a trusted key";
+  }
+  if (entries.length === 0)
+    ({ verdict, message } = { verdict: "invalid", message: "certificate table holds no WIN_CERTIFICATE" });
+  else if (!atEof || !exact)
+    ({ verdict, message } = {
+      verdict: "invalid",
+      message: !atEof
+        ? `${b.length - pe.certsOffset - pe.certsSize} bytes after the certificate table are covered by no signature`
+        : "certificate table is not a clean list of WIN_CERTIFICATEs",
+    });
+  return { type: "pe", verdict, kernel, signatures: reports, message };
+}
+
+function tryMsCode(r: Pkcs7Result, keyrings: Keyrings): MsCode | undefined {
+  const c = contentWithHeader(r);
+  if (!c) return undefined;
+  try {
+    return parseMsCode(c, keyrings.version);
+  } catch {
+    return undefined;
+  }
+}
+
+/** bCertificate trimmed to its DER length (alignment padding follows it). */
+function trimDer(d: Uint8Array): Uint8Array {
+  if (d.length < 2 || d[0] !== 0x30) return d;
+  const l = d[1]!;
+  let n = d.length;
+  if (l < 0x80) n = l + 2;
+  else if (l === 0x81 && d.length > 2) n = d[2]! + 3;
+  else if (l === 0x82 && d.length > 3) n = ((d[2]! << 8) | d[3]!) + 4;
+  else if (l === 0x83 && d.length > 4) n = ((d[2]! << 16) | (d[3]! << 8) | d[4]!) + 5;
+  return d.subarray(0, Math.min(n, d.length));
+}
+
+/** The Authenticode digest of an image as signed (for detached signatures: the image without a table). */
+export function authenticodeDigest(b: Uint8Array, algo: string): Uint8Array | undefined {
+  const pe = parsePe(b, { allowUnsigned: true });
+  return digestRanges(algo, b, authenticodeRanges(b, pe));
+}
+
+/** sbverify --detached: an Authenticode PKCS#7 over an unsigned image. The kernel has no such check. */
+export function verifyPeDetached(image: Uint8Array, p7: Uint8Array, keyrings: Keyrings): VerifyResult {
+  const anchors = anchorsOf(keyrings, "pe");
+  const { r, mscode, mscodeErr } = checkAuthenticode(trimDer(p7), keyrings, anchors);
+  let { verdict, message } = pkcs7Verdict(r);
+  const mc = mscode ?? (r.parsed ? tryMsCode(r, keyrings) : undefined);
+  if ((verdict === "valid" || verdict === "untrusted") && mc) {
+    try {
+      const d = authenticodeDigest(image, mc.digestAlgo);
+      if (!d || !equalBytes(d, mc.digest))
+        ({ verdict, message } = {
+          verdict: "invalid-digest",
+          message: "image digest does not match the signed one",
+        });
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      ({ verdict, message } = { verdict: "invalid", message: e.message });
+    }
+  } else if (verdict === "valid" && mscodeErr)
+    ({ verdict, message } = { verdict: "invalid", message: mscodeErr.reason });
+  const signatures = (r.parsed?.signers ?? []).map((s) => signerReport(s, verdict, message, false));
+  return {
+    type: "pe",
+    verdict,
+    kernel: refuse(null, "the kernel verifies only signatures embedded in the image"),
+    signatures: signatures.length ? signatures : [emptyReport(verdict, message)],
+    message,
+  };
+}
