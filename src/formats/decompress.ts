@@ -33,7 +33,10 @@ export async function decompress(b: Uint8Array, kind: Exclude<Compression, undef
       return unzstd(b);
     }
     type XzCtor = new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
-    const mod = (await import("xz-decompress")) as unknown as { XzReadableStream?: XzCtor; default?: { XzReadableStream?: XzCtor } };
+    const mod = (await import("xz-decompress")) as unknown as {
+      XzReadableStream?: XzCtor;
+      default?: { XzReadableStream?: XzCtor };
+    };
     const XzReadableStream = mod.XzReadableStream ?? mod.default?.XzReadableStream;
     if (!XzReadableStream) throw new Error("xz-decompress has no XzReadableStream");
     const src = new ReadableStream<Uint8Array>({

@@ -11,6 +11,7 @@ import type { SerialInfo } from "./machine.js";
 import { MACHINES } from "./machine.js";
 import type { PerfAttr } from "./perf.js";
 import type { KeyringFiles, SignatureChecker } from "./signature.js";
+import { kernelVerifier } from "./verifier.js";
 import { OPEN_FLAGS } from "./vfs.js";
 
 /** A malformed scenario: one line naming the step and the field (exit 2). */
@@ -360,9 +361,9 @@ export function loadScenario(path: string): Scenario {
 /** Builds the checker for a scenario's keyrings (src/verify); set by the verifier adapter. */
 export type CheckerFactory = (version: KernelVersion, keyrings: KeyringFiles) => SignatureChecker;
 
-let defaultCheckerFactory: CheckerFactory | undefined;
+let defaultCheckerFactory: CheckerFactory | undefined = kernelVerifier;
 
-/** Installs the verifier used by scenarios (the adapter in verifier.ts does this). */
+/** Replaces the verifier scenarios use (default: src/verify through verifier.ts). */
 export function setCheckerFactory(f: CheckerFactory | undefined): void {
   defaultCheckerFactory = f;
 }

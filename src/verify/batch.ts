@@ -97,7 +97,12 @@ export async function* verifyMany(
     const kr = keyringsFromAnchors(anchors, version);
     for (const file of paths)
       yield await verifyOne(
-        { file, type: opts.type, imaSigFile: opts.imaSigFile, skip: opts.skipUnclassified?.has(file) ?? false },
+        {
+          file,
+          type: opts.type,
+          imaSigFile: opts.imaSigFile,
+          skip: opts.skipUnclassified?.has(file) ?? false,
+        },
         kr,
       );
     return;
