@@ -12,5 +12,6 @@ export * from "./probes.js";
 export * from "./profile.js";
 export * from "./scenario.js";
 export * from "./signature.js";
+export * from "./try.js";
 export * from "./verifier.js";
 export { type Inode, OPEN_FLAGS, type OpenFile } from "./vfs.js";
