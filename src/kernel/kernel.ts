@@ -183,7 +183,7 @@ export class Kernel {
         c[3] === 0x58 &&
         c[4] === 0x5a
       )
-        this.xzCache.set(c, await xzDecompress(c).catch(() => null));
+        this.xzCache.set(c, await decompressCached(c));
     }
     return this;
   }
@@ -469,6 +469,16 @@ export class Kernel {
   lockdownFile(): string {
     return lockdownFileContent(this.lsm);
   }
+}
+
+const XZ_DONE = new WeakMap<Uint8Array, Uint8Array | null>();
+
+async function decompressCached(c: Uint8Array): Promise<Uint8Array | null> {
+  const hit = XZ_DONE.get(c);
+  if (hit !== undefined) return hit;
+  const d = await xzDecompress(c).catch(() => null);
+  XZ_DONE.set(c, d);
+  return d;
 }
 
 /** Open flags by name -> number; unknown names throw RangeError. */

@@ -1,7 +1,7 @@
 // The scenario runner (SCENARIO.md): parse and validate a scenario, boot the
 // kernel it describes, run its steps as the process `comm`, and report one
 // result per step plus the boot log and dmesg.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InputError, UsageError } from "../errors.js";
 import { isLevel } from "../lsm/levels.js";
@@ -332,10 +332,18 @@ export function parseScenario(json: unknown, baseDir = "."): Scenario {
   };
 }
 
+/** Files already read, by path: the same bytes (and the verifier's cached answers) on every run. */
+const FILE_CACHE = new Map<string, { mtimeMs: number; size: number; bytes: Uint8Array }>();
+
 function readRel(s: Scenario, p: string, field: string): Uint8Array {
   const full = resolve(s.baseDir, p);
   try {
-    return readFileSync(full);
+    const st = statSync(full);
+    const hit = FILE_CACHE.get(full);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.bytes;
+    const bytes = new Uint8Array(readFileSync(full));
+    FILE_CACHE.set(full, { mtimeMs: st.mtimeMs, size: st.size, bytes });
+    return bytes;
   } catch (e) {
     throw new InputError(full, `${field}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }

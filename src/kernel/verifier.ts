@@ -2,6 +2,7 @@
 // system keyrings of a boot (builtin, secondary -> builtin + machine, machine,
 // platform, blacklist) and the kernel's own decisions of mod_verify_sig() and
 // kexec_kernel_verify_pe_sig() (secondary, then .platform on -ENOKEY).
+import { createHash } from "node:crypto";
 import type { KernelVersion } from "../lsm/versions.js";
 import {
   certificatesIn,
@@ -55,37 +56,75 @@ function toRet(accept: boolean, name: string | null): number {
   return accept ? 0 : errno(name ?? "EINVAL");
 }
 
-/** A SignatureChecker over src/verify with a boot's keyrings. Results are cached per image. */
-export class KernelVerifier implements SignatureChecker {
-  readonly keyrings: Keyrings;
-  readonly loadLog: string[] = [];
-  private readonly modules = new WeakMap<Uint8Array, CheckResult>();
-  private readonly images = new WeakMap<Uint8Array, CheckResult>();
+/** Answers already computed: per image (by identity), per keyring set. */
+const ANSWERS = new WeakMap<Uint8Array, Map<string, CheckResult>>();
 
-  constructor(version: KernelVersion, files: KeyringFiles) {
-    this.keyrings = systemKeyrings(version, files, this.loadLog);
+function fingerprint(version: KernelVersion, files: KeyringFiles): string {
+  const h = createHash("sha256").update(version);
+  for (const name of ["builtin", "secondary", "platform", "machine", "blacklist"] as const) {
+    h.update(`|${name}`);
+    for (const f of files[name])
+      h.update(typeof f === "string" ? f : createHash("sha256").update(f).digest("hex")).update(",");
+  }
+  return h.digest("hex");
+}
+
+function cached(image: Uint8Array, key: string, compute: () => CheckResult): CheckResult {
+  let m = ANSWERS.get(image);
+  if (!m) {
+    m = new Map();
+    ANSWERS.set(image, m);
+  }
+  let r = m.get(key);
+  if (!r) {
+    r = compute();
+    m.set(key, r);
+  }
+  return r;
+}
+
+/**
+ * A SignatureChecker over src/verify with a boot's keyrings. Answers are
+ * cached per image and keyring set (keyrings do not change after boot).
+ */
+export class KernelVerifier implements SignatureChecker {
+  private kr: Keyrings | undefined;
+  readonly loadLog: string[] = [];
+  private readonly key: string;
+
+  constructor(
+    private readonly version: KernelVersion,
+    private readonly files: KeyringFiles,
+  ) {
+    this.key = fingerprint(version, files);
+  }
+
+  /** The keyrings, built on first use. */
+  get keyrings(): Keyrings {
+    this.kr ??= systemKeyrings(this.version, this.files, this.loadLog);
+    return this.kr;
   }
 
   modVerifySig(image: Uint8Array): CheckResult {
-    const hit = this.modules.get(image);
-    if (hit) return hit;
+    return cached(image, `m:${this.key}`, () => this.computeModule(image));
+  }
+
+  private computeModule(image: Uint8Array): CheckResult {
     const r = verifyModule(image, this.keyrings);
     const log: string[] = [];
     if (!r.kernel.accept && /blacklisted/.test(r.kernel.reason)) log.push(r.kernel.reason);
-    const res = { ret: toRet(r.kernel.accept, r.kernel.errno), log };
-    this.modules.set(image, res);
-    return res;
+    return { ret: toRet(r.kernel.accept, r.kernel.errno), log };
   }
 
   kexecVerifyPeSig(image: Uint8Array): CheckResult {
-    const hit = this.images.get(image);
-    if (hit) return hit;
+    return cached(image, `k:${this.key}`, () => this.computePe(image));
+  }
+
+  private computePe(image: Uint8Array): CheckResult {
     const r = verifyPe(image, this.keyrings);
     const ret = toRet(r.kernel.accept, r.kernel.errno);
     // crypto/asymmetric_keys/verify_pefile.c pefile_parse_binary(): pr_warn("Unsigned PE binary")
-    const res = { ret, log: ret === errno("ENODATA") ? ["PEFILE: Unsigned PE binary"] : [] };
-    this.images.set(image, res);
-    return res;
+    return { ret, log: ret === errno("ENODATA") ? ["PEFILE: Unsigned PE binary"] : [] };
   }
 }
 
