@@ -67,7 +67,9 @@ export function installHibernation(k: Kernel): void {
     read: (kk) => {
       if (!hibernationAvailable(kk)) return text("[disabled]\n");
       const modes = kk.machine.platformHibernation ? HIBERNATION_MODES : HIBERNATION_MODES.slice(1);
-      return text(`${modes.map((m, i) => (i === 0 ? `[${m}]` : m)).join(" ")} \n`);
+      const list = modes.map((m, i) => (i === 0 ? `[${m}] ` : `${m} `)).join("");
+      // disk_show(): 6.1 appends "\n" after the last space; 6.12 turns that space into it.
+      return text(kk.version === "6.1" ? `${list}\n` : `${list.slice(0, -1)}\n`);
     },
     write: (kk, _f, d) => {
       if (!hibernationAvailable(kk)) return neg("EPERM");

@@ -227,18 +227,27 @@ export class Kernel {
     // sched_init() -> init_idle(): the boot task becomes swapper/0
     this.comm = "swapper/0";
     b.securityInit();
-    // initcalls
+    // initcalls, level by level (simulated time passes as a TCG guest's would)
+    this.clock.advance(500);
+    tracingBootInit(this, "core");
     installSecurityfs(this);
+    this.clock.advance(300);
+    tracingBootInit(this, "fs");
+    installDebugfs(this);
+    this.clock.advance(300);
     installDevmem(this);
     installTty(this);
     installPci(this);
     installAcpi(this);
     installHibernation(this);
     installKcore(this);
-    installDebugfs(this);
-    tracingBootInit(this, "initcalls");
+    tracingBootInit(this, "device");
+    this.clock.advance(700);
+    tracingBootInit(this, "late");
     this.ima.init();
+    // late_initcall_sync
     softwareResume(this);
+    this.clock.advance(200);
     this.booted = true;
     this.comm = this.pendingComm;
     return this;

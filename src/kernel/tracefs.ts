@@ -8,13 +8,14 @@
 import type { Kernel } from "./kernel.js";
 import { type FsType, type Inode, neg } from "./vfs.js";
 
-/** Tracers Debian's amd64 kernels register, in registration order. */
+/** Tracers in the order they are registered (available_tracers lists them newest first). */
 export const TRACERS = [
+  "nop",
   "function",
-  "function_graph",
   "wakeup",
   "wakeup_rt",
   "wakeup_dl",
+  "function_graph",
   "mmiotrace",
   "blk",
   "hwlat",
@@ -22,18 +23,50 @@ export const TRACERS = [
   "timerlat",
 ];
 
-/** fs_initcalls/late initcalls that call tracing_init_dentry() (each logs when refused). */
-const INIT_DENTRY_CALLERS = [
-  "tracer_init_tracefs",
-  "init_kprobe_trace",
-  "init_dynamic_event",
-  "init_uprobe_trace",
-  "trace_events_synth_init",
-  "init_trace_printk_function_export",
-  "stack_trace_init",
-  "init_graph_tracefs",
-  "init_blk_tracer",
-];
+/** Boot phases that touch tracing, in start_kernel()/initcall order. */
+export type TracePhase = "early" | "core" | "fs" | "device" | "late";
+
+/**
+ * What each initcall level does with tracing (kernel/trace/, in link order
+ * within a level): register_tracer() and tracing_init_dentry() each ask
+ * security_locked_down(LOCKDOWN_TRACEFS); an initcall stops at its first
+ * refusal, as the kernel's do.
+ */
+const INITCALLS: Record<
+  Exclude<TracePhase, "early">,
+  { fn: string; tracers?: string[]; dentry?: boolean; onFail?: string }[]
+> = {
+  core: [
+    { fn: "init_wakeup_tracer", tracers: ["wakeup", "wakeup_rt", "wakeup_dl"] },
+    { fn: "init_graph_trace", tracers: ["function_graph"] },
+  ],
+  fs: [
+    { fn: "tracer_init_tracefs", dentry: true },
+    { fn: "init_trace_printk_function_export", dentry: true },
+    { fn: "init_graph_tracefs", dentry: true },
+    {
+      fn: "trace_events_synth_init",
+      dentry: true,
+      onFail: "Could not create tracefs 'synthetic_events' entry",
+    },
+    { fn: "init_kprobe_trace", dentry: true },
+    { fn: "init_dynamic_event", dentry: true },
+    { fn: "init_uprobe_trace", dentry: true },
+  ],
+  device: [
+    { fn: "stack_trace_init", dentry: true },
+    { fn: "init_mmio_trace", tracers: ["mmiotrace"] },
+    { fn: "init_blk_tracer", tracers: ["blk"], onFail: "Warning: could not register the block tracer" },
+  ],
+  late: [
+    { fn: "init_hwlat_tracer", tracers: ["hwlat"] },
+    {
+      fn: "init_osnoise_tracer",
+      tracers: ["osnoise", "timerlat"],
+      onFail: "osnoise: Error registering osnoise!",
+    },
+  ],
+};
 
 export class TraceState {
   /** tracing_disabled: tracer_alloc_buffers() refused at boot. */
@@ -47,39 +80,58 @@ export class TraceState {
   kprobeEvents: string[] = [];
 }
 
-/** The boot-time part of tracing, in two phases around sched_init(). */
-export function tracingBootInit(k: Kernel, phase: "early" | "initcalls"): void {
+/** kernel/trace/trace.c register_tracer(): 0 or -EPERM. */
+function registerTracer(k: Kernel, name: string): number {
+  if (name === "mmiotrace" && !k.config.MMIOTRACE) return 0;
+  if (k.lockedDown("LOCKDOWN_TRACEFS")) {
+    k.printk(`Can not register tracer ${name} due to lockdown`, "warn");
+    return neg("EPERM");
+  }
+  k.trace.registered.push(name);
+  return 0;
+}
+
+/** kernel/trace/trace.c tracing_init_dentry(): 0 or -EPERM (-ENODEV once tracing is disabled). */
+function tracingInitDentry(k: Kernel): number {
+  if (k.lockedDown("LOCKDOWN_TRACEFS")) {
+    k.printk("Tracing disabled due to lockdown", "warn");
+    return neg("EPERM");
+  }
+  if (k.trace.disabled) return neg("ENODEV");
+  return 0;
+}
+
+/** The boot-time part of tracing, phase by phase. */
+export function tracingBootInit(k: Kernel, phase: TracePhase): void {
   if (!k.config.TRACING) return;
   const t = k.trace;
   if (phase === "early") {
-    // early_trace_init() -> tracer_alloc_buffers()
+    // early_trace_init() -> tracer_alloc_buffers(): nop and function are registered inside.
     if (k.lockedDown("LOCKDOWN_TRACEFS")) {
       k.printk("Tracing disabled due to lockdown", "warn");
       t.disabled = true;
-    } else t.registered.push("nop");
+    } else t.registered.push("nop", "function");
     return;
   }
-  k.filesystems.set("tracefs", emptyTracefs());
-  k.vfs.add("/sys/kernel/tracing", { mode: 0o700, dir: true });
-  for (const name of TRACERS) {
-    if (name === "mmiotrace" && !k.config.MMIOTRACE) continue;
-    // register_tracer()
-    if (k.lockedDown("LOCKDOWN_TRACEFS")) {
-      k.printk(`Can not register tracer ${name} due to lockdown`, "warn");
-      continue;
-    }
-    if (!t.disabled) t.registered.push(name);
+  if (phase === "core") {
+    k.filesystems.set("tracefs", emptyTracefs());
+    k.vfs.add("/sys/kernel/tracing", { mode: 0o700, dir: true });
   }
-  for (const _caller of INIT_DENTRY_CALLERS) {
-    // tracing_init_dentry()
-    if (k.lockedDown("LOCKDOWN_TRACEFS")) {
-      k.printk("Tracing disabled due to lockdown", "warn");
+  for (const ic of INITCALLS[phase]) {
+    let err = 0;
+    for (const name of ic.tracers ?? []) {
+      err = registerTracer(k, name);
+      if (err) break;
     }
+    if (!err && ic.dentry) err = tracingInitDentry(k);
+    if (err && ic.onFail && err === neg("EPERM")) k.printk(ic.onFail, "warn");
   }
-  if (t.disabled || k.lsm.denies("LOCKDOWN_TRACEFS")) return;
-  t.created = true;
-  t.debugfsAutomount = true;
-  installTracefs(k);
+  // tracer_init_tracefs() creates the files (tracefs_create_file() asks again per file).
+  if (phase === "fs" && !t.disabled && !k.lsm.denies("LOCKDOWN_TRACEFS")) {
+    t.created = true;
+    t.debugfsAutomount = true;
+    installTracefs(k);
+  }
 }
 
 function text(s: string): Uint8Array {
