@@ -2,7 +2,5 @@
 export * from "./errno.js";
 export * from "./errors.js";
 export * from "./kernel/index.js";
-// Both the LSM and the verifier name the kernel series; they are the same union.
-export type { KernelVersion } from "./lsm/index.js";
 export * from "./lsm/index.js";
 export * from "./verify/index.js";

@@ -16,7 +16,7 @@ export interface Parsed<O extends OptionSpec> {
   positionals: string[];
 }
 
-export function parse<O extends OptionSpec>(command: string, argv: string[], options: O): Parsed<O> {
+export function parse<O extends OptionSpec>(_command: string, argv: string[], options: O): Parsed<O> {
   try {
     const r = parseArgs({
       args: argv,
@@ -27,19 +27,19 @@ export function parse<O extends OptionSpec>(command: string, argv: string[], opt
     return r as unknown as Parsed<O>;
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0] ?? "bad arguments";
-    throw new UsageError(`${command}: ${msg.replace(/\. To specify a positional argument.*$/, "")}`);
+    throw new UsageError(`${msg.replace(/\. To specify a positional argument.*$/, "")}`);
   }
 }
 
 /** Checks a string option against its allowed values. */
 export function oneOf<T extends string>(
-  command: string,
+  _command: string,
   flag: string,
   value: string | undefined,
   allowed: readonly T[],
 ): T | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value))
-    throw new UsageError(`${command}: --${flag} must be one of ${allowed.join(", ")} (got "${value}")`);
+    throw new UsageError(`--${flag} must be one of ${allowed.join(", ")} (got "${value}")`);
   return value as T;
 }

@@ -62,6 +62,12 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
 }
 
+// A closed pipe (`| head`) ends output quietly, as coreutils do.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   process.exitCode = await main(process.argv.slice(2));
 }

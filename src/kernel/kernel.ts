@@ -145,12 +145,11 @@ export class Kernel {
     this.files = new Map(Object.entries(opts.files ?? {}).map(([p, c]) => [normalize(p), c]));
     this.moduleSigEnforce = this.config.MODULE_SIG_FORCE;
     this.kexecSigEnforce = this.config.KEXEC_SIG_FORCE;
-    this.lsmBoot = new LockdownBoot(
-      this.config,
-      this.cmdline,
-      { version: this.version, clock: this.clock.now, log: (l) => this.printk(l.text, l.level) },
-      (level, text) => this.printk(text, level),
-    );
+    this.lsmBoot = new LockdownBoot(this.config, this.cmdline, {
+      version: this.version,
+      clock: this.clock.now,
+      log: (l) => this.printk(l.text, l.level),
+    });
     this.lsm = this.lsmBoot.lsm;
     this.ima = new Ima(this);
     this.kexecDebug = splitCmdline(this.cmdline).args.some(

@@ -10,7 +10,7 @@
 
 import type { CmdlineArg } from "./cmdline.js";
 import { parameq, splitCmdline } from "./cmdline.js";
-import { effectiveEarly, type LockdownConfig } from "./config.js";
+import { DEBIAN_LOCKDOWN_CONFIG, effectiveEarly, type LockdownConfig } from "./config.js";
 import { Lockdown, type LockdownOptions } from "./lockdown.js";
 import type { SecureBootMode } from "./secureboot.js";
 import { SECURE_BOOT_MODE_VALUE } from "./secureboot.js";
@@ -28,6 +28,7 @@ export class LockdownBoot {
   readonly lsm: Lockdown;
   private readonly args: CmdlineArg[];
   private readonly early: boolean;
+  private readonly log: (level: "warn" | "info", text: string) => void;
   /** Whether the LSM ended up initialised (early, or listed in lsm=/CONFIG_LSM). */
   enabled = false;
 
@@ -35,9 +36,10 @@ export class LockdownBoot {
     readonly config: LockdownConfig,
     cmdline: string,
     opts: LockdownOptions,
-    private readonly log: (level: "warn" | "info", text: string) => void,
   ) {
     this.lsm = new Lockdown(opts);
+    const logger = opts.log ?? (() => {});
+    this.log = (level, text) => logger({ level, text });
     this.args = splitCmdline(cmdline).args;
     this.early = effectiveEarly(config);
   }
@@ -93,4 +95,22 @@ export class LockdownBoot {
     if (!this.config.SECURITY_LOCKDOWN_LSM || this.early) return;
     if (this.lsmOrder().order.includes("lockdown")) this.lsmInit();
   }
+}
+
+export interface BootOptions extends LockdownOptions {
+  cmdline?: string;
+  config?: Partial<LockdownConfig>;
+  /** Booted through EFI, and the mode the EFI stub determined. */
+  efi?: { booted: boolean; mode: SecureBootMode };
+}
+
+/** All lockdown phases of start_kernel(), in order, on Debian's config plus overrides. */
+export function bootLockdown(opts: BootOptions): LockdownBoot {
+  const config = { ...DEBIAN_LOCKDOWN_CONFIG, ...opts.config };
+  const boot = new LockdownBoot(config, opts.cmdline ?? "", opts);
+  boot.earlySecurityInit();
+  boot.parseEarlyParam();
+  boot.efiSetSecureBoot(opts.efi?.booted ?? false, opts.efi?.mode ?? "unset");
+  boot.securityInit();
+  return boot;
 }

@@ -222,7 +222,6 @@ export const REASONS: readonly ReasonInfo[] = [
         "drivers/acpi/osl.c: acpi_os_get_root_pointer",
         "drivers/acpi/tables.c: acpi_table_upgrade",
         "drivers/acpi/acpi_configfs.c: acpi_table_aml_write",
-        "drivers/acpi/custom_method.c: cm_write",
         "drivers/firmware/efi/efi.c: efivar_ssdt_setup",
       ],
     },

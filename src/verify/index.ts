@@ -44,7 +44,6 @@ import { verifyModuleFile } from "./module.js";
 import { verifyPe } from "./pe.js";
 import { type FileType, refuse, type VerifyResult } from "./result.js";
 
-export type { KernelVersion } from "../formats/oid-registry.js";
 export { detectType } from "./detect.js";
 export { asymmetricVerify, type ImaOptions, type ImaSubject, verifyIma } from "./ima.js";
 export {

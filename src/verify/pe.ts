@@ -201,7 +201,19 @@ export function verifyPe(b: Uint8Array, keyrings: Keyrings, opts: PeOptions = {}
       );
       continue;
     }
-    judge(trimDer(e.data), false, 0);
+    const der = trimDer(e.data);
+    const tail = e.data.subarray(der.length);
+    // CVE-2013-3900: bytes inside the WIN_CERTIFICATE that no signature covers (beyond alignment zeros)
+    if (tail.length > 7 || tail.some((x) => x !== 0)) {
+      reports.push(
+        emptyReport(
+          "invalid",
+          `${tail.length} unauthenticated bytes after the PKCS#7 inside a WIN_CERTIFICATE`,
+        ),
+      );
+      continue;
+    }
+    judge(der, false, 0);
   }
   const primary = reports.filter((r) => !r.nested).map((r) => r.verdict);
   const nestedValid = reports.some((r) => r.nested && r.verdict === "valid");
@@ -211,6 +223,9 @@ export function verifyPe(b: Uint8Array, keyrings: Keyrings, opts: PeOptions = {}
     verdict = "valid-nested-only";
     message = "only a nested signature chains to a trusted key";
   }
+  // Any revoked signer taints the image (dbx semantics), whatever else verifies.
+  if (reports.some((r) => /blacklisted|revocation list/.test(r.message)))
+    ({ verdict, message } = { verdict: "untrusted", message: "a signer is blacklisted" });
   if (entries.length === 0)
     ({ verdict, message } = { verdict: "invalid", message: "certificate table holds no WIN_CERTIFICATE" });
   else if (!atEof || !exact)
