@@ -87,6 +87,23 @@ export function installHibernation(k: Kernel): void {
       return d.length;
     },
   };
+  // resume_store(): 6.1 records the device, then software_resume() bails out
+  // through hibernation_available(); 6.12 asks hibernation_available() first
+  // and ignores the write (returns the count) when it is refused.
+  const resume: Inode = {
+    mode: 0o644,
+    read: (kk) => text(`${kk.power.resume}\n`),
+    write: (kk, _f, d) => {
+      if (kk.version !== "6.1" && !hibernationAvailable(kk)) return d.length;
+      const name = Buffer.from(d).toString("latin1").replace(/\n$/, "");
+      const m = /^(\d+):(\d+)$/.exec(name);
+      if (!m || (m[1] === "0" && m[2] === "0")) return neg("EINVAL");
+      kk.power.resume = `${m[1]}:${m[2]}`;
+      if (kk.version === "6.1") hibernationAvailable(kk);
+      return d.length;
+    },
+  };
+  k.vfs.add("/sys/power/resume", resume);
   k.vfs.add("/sys/power/state", state);
   k.vfs.add("/sys/power/disk", disk);
   k.vfs.add("/sys/power/pm_test", pmTest);

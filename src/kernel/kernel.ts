@@ -1,7 +1,7 @@
 // The simulated kernel: booted from a version profile, a command line, Kconfig
 // overrides, Secure Boot state, keyrings and a machine; its system calls reach
 // the lockdown hook where Linux's do, with Linux's errno and log lines.
-import { splitCmdline } from "../lsm/cmdline.js";
+import { parameq, splitCmdline } from "../lsm/cmdline.js";
 import { LockdownBoot } from "../lsm/init.js";
 import type { Level } from "../lsm/levels.js";
 import type { Lockdown } from "../lsm/lockdown.js";
@@ -20,7 +20,7 @@ import { ioperm, iopl } from "./ioport.js";
 import { installKcore } from "./kcore.js";
 import { type KexecSegment, kexecFileLoad, kexecLoad } from "./kexec.js";
 import { cloneMachine, type Machine, QEMU_PC } from "./machine.js";
-import { finitModule, type LoadedModule } from "./modules.js";
+import { finitModule, installModuleParams, kstrtobool, type LoadedModule } from "./modules.js";
 import { installPci } from "./pci.js";
 import { type PerfAttr, perfEventOpen } from "./perf.js";
 import { applyConfig, type KernelConfig, PROFILES, type VersionProfile } from "./profile.js";
@@ -116,7 +116,7 @@ export class Kernel {
   /** dyndbg enabled for kernel/kexec_file.c pr_debug(). */
   readonly kexecDebug: boolean;
   /** /sys/power/pm_test */
-  readonly power = { pmTest: "none" };
+  readonly power = { pmTest: "none", resume: "0:0" };
   /** `nohibernate` / `hibernate=no` and `noresume` on the command line. */
   readonly nohibernate: boolean;
   readonly noresume: boolean;
@@ -163,6 +163,10 @@ export class Kernel {
     this.noresume = args.some(
       (a) => a.param === "noresume" || (a.param === "hibernate" && a.val === "noresume"),
     );
+    // module.sig_enforce on the command line (kernel/module/signing.c, bool_enable_only).
+    for (const a of args)
+      if (parameq(a.param, "module.sig_enforce") && (a.val === null || kstrtobool(a.val) === true))
+        this.moduleSigEnforce = true;
   }
 
   /**
@@ -240,6 +244,7 @@ export class Kernel {
     installAcpi(this);
     installHibernation(this);
     installKcore(this);
+    installModuleParams(this);
     tracingBootInit(this, "device");
     this.clock.advance(700);
     tracingBootInit(this, "late");

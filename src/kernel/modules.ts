@@ -66,6 +66,20 @@ export function paramCheckUnsafe(k: Kernel, p: ModuleParam): boolean {
   return true;
 }
 
+/** lib/kstrtox.c kstrtobool(): by the first character(s); undefined = -EINVAL. */
+export function kstrtobool(s: string | null): boolean | undefined {
+  if (s === null || s === "") return undefined;
+  const c = s[0]!;
+  if ("yYtT1".includes(c)) return true;
+  if ("nNfF0".includes(c)) return false;
+  if (c === "o" || c === "O") {
+    const d = s[1];
+    if (d === "n" || d === "N") return true;
+    if (d === "f" || d === "F") return false;
+  }
+  return undefined;
+}
+
 /** lib/kstrtox.c: kstrtoint/kstrtouint/... with base 0. */
 function parseInteger(val: string, signed: boolean, bits: number): boolean {
   let s = val.replace(/\n$/, "");
@@ -100,7 +114,7 @@ function paramSet(k: Kernel, mod: string, p: ModuleParam, val: string | null): n
     case "param_ops_bool":
     case "param_ops_bool_enable_only": {
       if (val === null) return 0;
-      return /^[yYnN10]|^(on|off)$/i.test(val) ? 0 : neg("EINVAL");
+      return kstrtobool(val) === undefined ? neg("EINVAL") : 0;
     }
     case "param_ops_charp":
     case "param_ops_string":
@@ -245,4 +259,24 @@ function thisModuleName(elf: Elf64): string | undefined {
   const b = Buffer.from(elf.contents(s).subarray(24, 24 + 56));
   const end = b.indexOf(0);
   return b.subarray(0, end === -1 ? b.length : end).toString("latin1") || undefined;
+}
+
+/**
+ * Built-in parameters under /sys/module: module.sig_enforce
+ * (kernel/module/signing.c, bool_enable_only, 0644): can be switched on at
+ * run time, never off again (param_set_bool_enable_only(): -EROFS).
+ */
+export function installModuleParams(k: Kernel): void {
+  if (!k.config.MODULE_SIG) return;
+  k.vfs.add("/sys/module/module/parameters/sig_enforce", {
+    mode: 0o644,
+    read: (kk) => Buffer.from(kk.moduleSigEnforce ? "Y\n" : "N\n"),
+    write: (kk, _f, data) => {
+      const on = kstrtobool(Buffer.from(data).toString("latin1"));
+      if (on === undefined) return neg("EINVAL");
+      if (!on && kk.moduleSigEnforce) return neg("EROFS");
+      if (on) kk.moduleSigEnforce = true;
+      return data.length;
+    },
+  });
 }

@@ -369,3 +369,25 @@ for (const v of VERSIONS) {
     });
   });
 }
+
+for (const v of VERSIONS) {
+  describe(`${v}: module.sig_enforce and /sys/power/resume`, () => {
+    it("sig_enforce can be switched on at run time, never off", () => {
+      const k = boot(v);
+      const p = "/sys/module/module/parameters/sig_enforce";
+      assert.equal(Buffer.from(k.read(p).data as Uint8Array).toString(), "N\n");
+      assert.equal(k.write(p, "1").result, "ok");
+      assert.equal(k.write(p, "0").result, "EROFS");
+      assert.equal(k.write(p, "maybe").result, "EINVAL");
+      assert.ok(boot(v, "none", { cmdline: "module.sig_enforce=1" }).moduleSigEnforce);
+    });
+    it("resume: 6.1 records the device then asks, 6.12 asks first and ignores", () => {
+      const k = boot(v, "integrity");
+      const bad = k.write("/sys/power/resume", "nodev");
+      assert.deepEqual(bad.result, v === "6.1" ? "EINVAL" : "ok");
+      assert.equal(bad.log.length, v === "6.1" ? 0 : 1);
+      const r = k.write("/sys/power/resume", "8:0");
+      assert.deepEqual([r.result, r.log], ["ok", [line("hibernation")]]);
+    });
+  });
+}
