@@ -28,6 +28,7 @@ import { installSecurityfs } from "./securityfs.js";
 import type { KeyringFiles, SignatureChecker } from "./signature.js";
 import { TraceState, tracingBootInit } from "./tracefs.js";
 import { installTty } from "./tty.js";
+import { kernelVerifier } from "./verifier.js";
 import {
   type Inode,
   neg,
@@ -49,7 +50,7 @@ export interface KernelOptions {
   /** Firmware reports Secure Boot enabled (a UEFI boot through shim and GRUB). */
   secureBoot?: boolean;
   keyrings?: Partial<KeyringFiles>;
-  /** The signature verifier (src/verify); without one, every signature check reports -ENOKEY. */
+  /** The signature verifier; default: src/verify with these keyrings (kernelVerifier). */
   checker?: SignatureChecker;
   /** ACPI tables in the initrd's kernel/firmware/acpi/. */
   acpiTables?: { name: string; data: Uint8Array }[];
@@ -133,7 +134,6 @@ export class Kernel {
     this.cmdline = opts.cmdline ?? "";
     this.secureBoot = opts.secureBoot ?? false;
     this.machine = cloneMachine(opts.machine ?? QEMU_PC);
-    this.checker = opts.checker;
     this.keyrings = {
       builtin: opts.keyrings?.builtin ?? [],
       secondary: opts.keyrings?.secondary ?? [],
@@ -141,6 +141,7 @@ export class Kernel {
       machine: opts.keyrings?.machine ?? [],
       blacklist: opts.keyrings?.blacklist ?? [],
     };
+    this.checker = opts.checker ?? kernelVerifier(this.version, this.keyrings);
     this.acpiTables = opts.acpiTables ?? [];
     this.files = new Map(Object.entries(opts.files ?? {}).map(([p, c]) => [normalize(p), c]));
     this.moduleSigEnforce = this.config.MODULE_SIG_FORCE;
@@ -248,6 +249,7 @@ export class Kernel {
     tracingBootInit(this, "device");
     this.clock.advance(700);
     tracingBootInit(this, "late");
+    this.loadCertificates();
     this.ima.init();
     // late_initcall_sync
     softwareResume(this);
@@ -255,6 +257,27 @@ export class Kernel {
     this.booted = true;
     this.comm = this.pendingComm;
     return this;
+  }
+
+  /**
+   * certs/system_keyring.c load_system_certificate_list() and
+   * security/integrity/platform_certs/load_uefi.c load_uefi_certs() (late
+   * initcalls): the keys of each keyring, as the boot log shows them.
+   */
+  private loadCertificates(): void {
+    const d = this.checker?.keyDescriptions?.();
+    if (!d) return;
+    this.printk("Loading compiled-in X.509 certificates", "notice");
+    for (const x of d.builtin ?? []) this.printk(`Loaded X.509 cert '${x}'`, "notice");
+    if (!this.secureBoot) return;
+    if (d.platform?.length) {
+      this.printk("integrity: Loading X.509 certificate: UEFI:db", "info");
+      for (const x of d.platform) this.printk(`integrity: Loaded X.509 cert '${x}'`, "notice");
+    }
+    if (d.machine?.length) {
+      this.printk("integrity: Loading X.509 certificate: UEFI:MokListRT (MOKvar table)", "info");
+      for (const x of d.machine) this.printk(`integrity: Loaded X.509 cert '${x}'`, "notice");
+    }
   }
 
   /** Simulated time passes. */

@@ -35,6 +35,8 @@ export interface SignatureChecker {
    * secondary keyring, then .platform on -ENOKEY.
    */
   kexecVerifyPeSig(image: Uint8Array): CheckResult;
+  /** The key descriptions loaded into each keyring ("CN: skid"), for the boot log. */
+  keyDescriptions?(): Partial<Record<"builtin" | "secondary" | "platform" | "machine", string[]>>;
 }
 
 /**

@@ -56,6 +56,9 @@ function toRet(accept: boolean, name: string | null): number {
   return accept ? 0 : errno(name ?? "EINVAL");
 }
 
+/** Keyrings already built, by keyring-set fingerprint (the simulator never adds keys after boot). */
+const KEYRINGS = new Map<string, { kr: Keyrings; log: string[] }>();
+
 /** Answers already computed: per image (by identity), per keyring set. */
 const ANSWERS = new WeakMap<Uint8Array, Map<string, CheckResult>>();
 
@@ -99,10 +102,30 @@ export class KernelVerifier implements SignatureChecker {
     this.key = fingerprint(version, files);
   }
 
-  /** The keyrings, built on first use. */
+  /** The keyrings, built on first use (shared by boots with the same certificates). */
   get keyrings(): Keyrings {
-    this.kr ??= systemKeyrings(this.version, this.files, this.loadLog);
+    if (!this.kr) {
+      let hit = KEYRINGS.get(this.key);
+      if (!hit) {
+        const log: string[] = [];
+        hit = { kr: systemKeyrings(this.version, this.files, log), log };
+        KEYRINGS.set(this.key, hit);
+      }
+      this.kr = hit.kr;
+      this.loadLog.push(...hit.log);
+    }
     return this.kr;
+  }
+
+  keyDescriptions(): Record<"builtin" | "secondary" | "platform" | "machine", string[]> {
+    const kr = this.keyrings;
+    const d = (r: Keyring) => r.keys.map((key) => key.description);
+    return {
+      builtin: d(kr.builtin),
+      secondary: d(kr.secondary),
+      platform: d(kr.platform),
+      machine: d(kr.machine),
+    };
   }
 
   modVerifySig(image: Uint8Array): CheckResult {
