@@ -312,6 +312,20 @@ export function parseScenario(json: unknown, baseDir = "."): Scenario {
     throw new ScenarioError('scenario: field "comm" must be a non-empty string');
   if (!Array.isArray(json.steps)) throw new ScenarioError('scenario: field "steps" must be an array');
   const steps = json.steps.map((s, i) => validateStep(s, i));
+  // A module or kernel image a step loads must be one of the scenario's files:
+  // the simulator does not guess file content.
+  steps.forEach((st, i) => {
+    for (const f of ["path", "kernel", "initrd"] as const) {
+      if (st.call !== "finit_module" && st.call !== "kexec_file_load") continue;
+      if (st.call === "finit_module" && f !== "path") continue;
+      if (st.call === "kexec_file_load" && f === "path") continue;
+      const p = st[f];
+      if (typeof p === "string" && !Object.hasOwn(files as Record<string, string>, p))
+        throw new ScenarioError(
+          `step ${i + 1} (${st.id}): field "${f}": "${p}" is not one of the scenario's files`,
+        );
+    }
+  });
   for (const s of steps)
     if (s.call === "lockdown" && !isLevel(s.level as string))
       throw new ScenarioError(

@@ -201,3 +201,20 @@ describe("--try operations", () => {
     assert.equal(d.output.result, "EPERM");
   });
 });
+
+describe("files a step loads must be the scenario's", () => {
+  it("finit_module / kexec_file_load of an unknown path is a scenario error", () => {
+    bad(
+      { kernel: "6.1", steps: [{ id: "m", call: "finit_module", path: "/lib/x.ko" }] },
+      /step 1 \(m\): field "path": "\/lib\/x\.ko" is not one of the scenario's files/,
+    );
+    bad(
+      {
+        kernel: "6.1",
+        files: { "/k": "k" },
+        steps: [{ id: "k", call: "kexec_file_load", kernel: "/k", initrd: "/i" }],
+      },
+      /field "initrd"/,
+    );
+  });
+});
