@@ -9,25 +9,18 @@ import { type LogLevel, ManualClock } from "../lsm/log.js";
 import type { LockdownReason } from "../lsm/reasons.js";
 import { lockdownFileContent } from "../lsm/securityfs.js";
 import type { KernelVersion } from "../lsm/versions.js";
-import { acpiTableUpgrade, installAcpi } from "./acpi.js";
+import { startKernel } from "./boot.js";
 import { bpfProgLoad } from "./bpf.js";
-import { installDebugfs } from "./debugfs.js";
-import { installDevmem } from "./devmem.js";
 import { resultName } from "./errno.js";
-import { installHibernation, softwareResume } from "./hibernate.js";
 import { Ima } from "./ima.js";
 import { ioperm, iopl } from "./ioport.js";
-import { installKcore } from "./kcore.js";
 import { type KexecSegment, kexecFileLoad, kexecLoad } from "./kexec.js";
 import { cloneMachine, type Machine, QEMU_PC } from "./machine.js";
-import { finitModule, installModuleParams, kstrtobool, type LoadedModule } from "./modules.js";
-import { installPci } from "./pci.js";
+import { finitModule, kstrtobool, type LoadedModule } from "./modules.js";
 import { type PerfAttr, perfEventOpen } from "./perf.js";
 import { applyConfig, type KernelConfig, PROFILES, type VersionProfile } from "./profile.js";
-import { installSecurityfs } from "./securityfs.js";
 import type { KeyringFiles, SignatureChecker } from "./signature.js";
-import { TraceState, tracingBootInit } from "./tracefs.js";
-import { installTty } from "./tty.js";
+import { TraceState } from "./tracefs.js";
 import { kernelVerifier } from "./verifier.js";
 import {
   type Inode,
@@ -218,66 +211,10 @@ export class Kernel {
   /** start_kernel() and the initcalls, in the order each version runs them. */
   boot(): this {
     if (this.booted) return this;
-    const b = this.lsmBoot;
-    this.comm = "swapper";
-    if (this.profile.earlySecurityBeforeSetupArch) b.earlySecurityInit();
-    // setup_arch(): parse_early_param(), efi_set_secure_boot(), acpi_table_upgrade()
-    b.parseEarlyParam();
-    b.efiSetSecureBoot(this.secureBoot, this.secureBoot ? "enabled" : "disabled");
-    acpiTableUpgrade(this);
-    if (!this.profile.earlySecurityBeforeSetupArch) b.earlySecurityInit();
-    // early_trace_init() -> tracer_alloc_buffers(), still before sched_init()
-    tracingBootInit(this, "early");
-    // sched_init() -> init_idle(): the boot task becomes swapper/0
-    this.comm = "swapper/0";
-    b.securityInit();
-    // initcalls, level by level (simulated time passes as a TCG guest's would)
-    this.clock.advance(500);
-    tracingBootInit(this, "core");
-    installSecurityfs(this);
-    this.clock.advance(300);
-    tracingBootInit(this, "fs");
-    installDebugfs(this);
-    this.clock.advance(300);
-    installDevmem(this);
-    installTty(this);
-    installPci(this);
-    installAcpi(this);
-    installHibernation(this);
-    installKcore(this);
-    installModuleParams(this);
-    tracingBootInit(this, "device");
-    this.clock.advance(700);
-    tracingBootInit(this, "late");
-    this.loadCertificates();
-    this.ima.init();
-    // late_initcall_sync
-    softwareResume(this);
-    this.clock.advance(200);
+    startKernel(this);
     this.booted = true;
     this.comm = this.pendingComm;
     return this;
-  }
-
-  /**
-   * certs/system_keyring.c load_system_certificate_list() and
-   * security/integrity/platform_certs/load_uefi.c load_uefi_certs() (late
-   * initcalls): the keys of each keyring, as the boot log shows them.
-   */
-  private loadCertificates(): void {
-    const d = this.checker?.keyDescriptions?.();
-    if (!d) return;
-    this.printk("Loading compiled-in X.509 certificates", "notice");
-    for (const x of d.builtin ?? []) this.printk(`Loaded X.509 cert '${x}'`, "notice");
-    if (!this.secureBoot) return;
-    if (d.platform?.length) {
-      this.printk("integrity: Loading X.509 certificate: UEFI:db", "info");
-      for (const x of d.platform) this.printk(`integrity: Loaded X.509 cert '${x}'`, "notice");
-    }
-    if (d.machine?.length) {
-      this.printk("integrity: Loading X.509 certificate: UEFI:MokListRT (MOKvar table)", "info");
-      for (const x of d.machine) this.printk(`integrity: Loaded X.509 cert '${x}'`, "notice");
-    }
   }
 
   /** Simulated time passes. */
