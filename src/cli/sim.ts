@@ -5,13 +5,15 @@ import { UsageError } from "../errors.js";
 import { oneOf, parse } from "./args.js";
 import { type Command, EXIT_OK, type Io } from "./command.js";
 
-const USAGE = `usage: kernel-lockdown sim SCENARIO.json [--json]
+const USAGE = `usage: kernel-lockdown sim SCENARIO.json [--json | --probes]
        kernel-lockdown sim --kernel 6.1|6.12 [--level none|integrity|confidentiality] [--runtime]
                            [--secure-boot] [--cert FILE]... [--cmdline STR] [--json] --try OPERATION...
 
 Runs a scenario on the simulated kernel: each step's result (ok or the errno), data
 and kernel log lines, then the boot's log lines and the whole dmesg. With --json one
 JSON object per line (SCENARIO.md "Output"); otherwise a readable transcript.
+--probes prints the probe battery's view instead (PROBES.md "Mapping"): one line per
+probe with its (derived) result and its "Lockdown:" lines.
 
 --try boots a kernel (lockdown=LEVEL on the command line, or raised through
 securityfs after boot with --runtime) and performs each operation as root process
@@ -60,6 +62,7 @@ export const simCommand: Command = {
   async run(argv: string[], io: Io): Promise<number> {
     const { values, positionals } = parse("sim", argv, {
       json: { type: "boolean" },
+      probes: { type: "boolean" },
       try: { type: "string", multiple: true },
       kernel: { type: "string" },
       level: { type: "string" },
@@ -77,6 +80,20 @@ export const simCommand: Command = {
     const { loadScenario, runScenario, outputLines, transcript } = await import("../kernel/scenario.js");
     const s = loadScenario(positionals[0]!);
     const out = await runScenario(s);
+    if (values.probes) {
+      const { probeResults } = await import("../kernel/probes.js");
+      const rows = probeResults(out);
+      io.out(
+        rows
+          .map((p) =>
+            values.json
+              ? JSON.stringify(p)
+              : `${p.probe}: ${p.result}${p.lockdown.map((l) => `\n  | ${l}`).join("")}`,
+          )
+          .join("\n"),
+      );
+      return EXIT_OK;
+    }
     const lines = values.json ? outputLines(out) : transcript(s, out);
     io.out(lines.join("\n"));
     return EXIT_OK;
