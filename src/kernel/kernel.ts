@@ -389,8 +389,9 @@ export class Kernel {
       const fs = this.filesystems.get(fstype);
       if (!fs) return { ret: neg("ENODEV") };
       if (!this.vfs.lookup(this, t)) return { ret: neg("ENOENT") };
-      const cur = this.vfs.mountedAt(t);
-      if (cur) return { ret: cur === fs ? neg("EBUSY") : neg("EBUSY") };
+      // do_add_mount(): the same superblock on the same mount point is EBUSY
+      // (the battery ignored it); these are single-superblock filesystems.
+      if (this.vfs.mountedAt(t)) return { ret: neg("EBUSY") };
       this.vfs.mount(t, fs);
       return { ret: 0 };
     });
