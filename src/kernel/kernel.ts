@@ -6,6 +6,7 @@ import { LockdownBoot } from "../lsm/init.js";
 import type { Level } from "../lsm/levels.js";
 import type { Lockdown } from "../lsm/lockdown.js";
 import { type LogLevel, ManualClock } from "../lsm/log.js";
+import type { RateLimit } from "../lsm/ratelimit.js";
 import type { LockdownReason } from "../lsm/reasons.js";
 import { lockdownFileContent } from "../lsm/securityfs.js";
 import type { KernelVersion } from "../lsm/versions.js";
@@ -17,6 +18,7 @@ import { ioperm, iopl } from "./ioport.js";
 import { type KexecSegment, kexecFileLoad, kexecLoad } from "./kexec.js";
 import { cloneMachine, type Machine, QEMU_PC } from "./machine.js";
 import { finitModule, kstrtobool, type LoadedModule } from "./modules.js";
+import type { MsrAllowWrites } from "./msr.js";
 import { type PerfAttr, perfEventOpen } from "./perf.js";
 import { applyConfig, type KernelConfig, PROFILES, type VersionProfile } from "./profile.js";
 import type { KeyringFiles, SignatureChecker } from "./signature.js";
@@ -114,6 +116,8 @@ export class Kernel {
   /** `nohibernate` / `hibernate=no` and `noresume` on the command line. */
   readonly nohibernate: boolean;
   readonly noresume: boolean;
+  /** arch/x86/kernel/msr.c state: msr.allow_writes and filter_write()'s rate limit. */
+  readonly msr: { allowWrites: MsrAllowWrites; ratelimit?: RateLimit } = { allowWrites: "default" };
   /** The caller's pid, for log lines that print it. */
   pid = 100;
   private readonly files: Map<string, Uint8Array | (() => Uint8Array)>;

@@ -7,7 +7,7 @@ import { FormatError } from "../errors.js";
 import { Elf64, type ModuleParam } from "../formats/elf.js";
 import { parameq, splitCmdline } from "../lsm/cmdline.js";
 import type { Kernel } from "./kernel.js";
-import { msrModuleInit } from "./msr.js";
+import { msrModuleInit, setAllowWrites } from "./msr.js";
 import { type Inode, neg } from "./vfs.js";
 
 /** include/uapi/linux/module.h */
@@ -119,6 +119,9 @@ function paramSet(k: Kernel, mod: string, p: ModuleParam, val: string | null): n
     case "param_ops_charp":
     case "param_ops_string":
       return 0;
+    case "allow_writes_ops":
+      // arch/x86/kernel/msr.c set_allow_writes()
+      return setAllowWrites(k, val ?? "");
     case "phram_param_ops": {
       // drivers/mtd/devices/phram.c phram_setup(): parse_err() returns 1.
       const v = (val ?? "").replace(/\n$/, "");
@@ -176,7 +179,11 @@ function moduleInit(k: Kernel, name: string): number {
 function sysfsParam(mod: string, p: ModuleParam): Inode {
   return {
     mode: p.perm,
-    read: () => (p.perm & 0o444 ? Buffer.from("\n") : neg("EPERM")),
+    read: (kk) => {
+      if (!(p.perm & 0o444)) return neg("EPERM");
+      if (p.ops === "allow_writes_ops") return Buffer.from(`${kk.msr.allowWrites}\n`);
+      return Buffer.from("\n");
+    },
     // param_attr_store()
     write: (kk, _f, data) => {
       const val = Buffer.from(data).toString("latin1");

@@ -121,3 +121,25 @@ for (const v of ["6.1", "6.12"] as const) {
       });
   });
 }
+
+describe("msr.allow_writes (filter_write after the lockdown check)", { skip: SKIP_SHARED }, () => {
+  for (const v of ["6.1", "6.12"] as const)
+    it(v, async () => {
+      const k = await kernel(v, "");
+      assert.equal(k.finitModule("/m/signed.ko").result, "ok");
+      const cur = k.pread("/dev/cpu/0/msr", 0x174, 8).data as Uint8Array;
+      const w = k.pwrite("/dev/cpu/0/msr", 0x174, cur);
+      assert.equal(w.result, "ok");
+      assert.match(w.log[0]!, /^msr: Write to unrecognized MSR 0x174 by probe/);
+      assert.deepEqual(k.pwrite("/dev/cpu/0/msr", 0x174, cur).log, []);
+      assert.equal(k.write("/sys/module/msr/parameters/allow_writes", "off").result, "ok");
+      assert.equal(
+        Buffer.from(k.read("/sys/module/msr/parameters/allow_writes").data as Uint8Array).toString(),
+        "off\n",
+      );
+      assert.deepEqual([k.pwrite("/dev/cpu/0/msr", 0x174, cur).result], ["EPERM"]);
+      const locked = await kernel(v, "lockdown=integrity");
+      locked.finitModule("/m/signed.ko", "allow_writes=on");
+      assert.equal(locked.pwrite("/dev/cpu/0/msr", 0x174, cur).result, "EPERM");
+    });
+});
