@@ -93,3 +93,13 @@ describe("all 14 scenarios run and are well formed", { skip: SKIP_SHARED }, () =
     }
   }
 });
+
+describe("probe count", { skip: SKIP_SHARED }, () => {
+  it("the 14 boots give the 767 scored probes", async () => {
+    let n = 0;
+    for (const release of RELEASES)
+      for (const f of readdirSync(sharedPath("spec", "scenarios", release)))
+        n += probeResults(await run(release, f.replace(/\.json$/, ""))).length;
+    assert.equal(n, 767);
+  });
+});
