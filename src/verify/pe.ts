@@ -205,7 +205,12 @@ export function verifyPe(b: Uint8Array, keyrings: Keyrings, opts: PeOptions = {}
     const tail = e.data.subarray(der.length);
     // CVE-2013-3900: bytes inside the WIN_CERTIFICATE that no signature covers (beyond alignment zeros)
     if (tail.length > 7 || tail.some((x) => x !== 0)) {
-      reports.push(emptyReport("invalid", `${tail.length} unauthenticated bytes after the PKCS#7 inside a WIN_CERTIFICATE`));
+      reports.push(
+        emptyReport(
+          "invalid",
+          `${tail.length} unauthenticated bytes after the PKCS#7 inside a WIN_CERTIFICATE`,
+        ),
+      );
       continue;
     }
     judge(der, false, 0);

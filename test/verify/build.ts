@@ -4,8 +4,8 @@
 import { createHash, createPrivateKey, type KeyObject, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { certificatesIn } from "../../src/verify/index.js";
 import { parseX509 } from "../../src/formats/x509.js";
+import { certificatesIn } from "../../src/verify/index.js";
 import { authenticodeDigest } from "../../src/verify/pe.js";
 import { CORPUS } from "./corpus-helpers.js";
 
@@ -161,7 +161,18 @@ export function signedData(spec: SignedDataSpec): Uint8Array {
 
 export const MAGIC = Buffer.from("~Module signature appended~\n", "latin1");
 
-export function moduleTrailer(pkcs7: Uint8Array, fields: Partial<{ algo: number; hash: number; idType: number; signerLen: number; keyIdLen: number; pad: number[]; sigLen: number }> = {}): Uint8Array {
+export function moduleTrailer(
+  pkcs7: Uint8Array,
+  fields: Partial<{
+    algo: number;
+    hash: number;
+    idType: number;
+    signerLen: number;
+    keyIdLen: number;
+    pad: number[];
+    sigLen: number;
+  }> = {},
+): Uint8Array {
   const b = Buffer.alloc(12);
   b[0] = fields.algo ?? 0;
   b[1] = fields.hash ?? 0;
@@ -177,7 +188,12 @@ export function moduleTrailer(pkcs7: Uint8Array, fields: Partial<{ algo: number;
 }
 
 /** sign-file: detached PKCS#7, no certificates, no signed attributes, issuer + serial. */
-export function signModule(content: Uint8Array, s: Signer = moduleSigner(), spec: SignerInfoSpec = {}, sd: Partial<SignedDataSpec> = {}): Uint8Array {
+export function signModule(
+  content: Uint8Array,
+  s: Signer = moduleSigner(),
+  spec: SignerInfoSpec = {},
+  sd: Partial<SignedDataSpec> = {},
+): Uint8Array {
   const p7 = signedData({ signerInfos: [signerInfo(s, content, spec)], ...sd });
   return cat(content, moduleTrailer(p7));
 }
@@ -199,10 +215,17 @@ export interface AuthenticodeSpec {
 }
 
 /** An sbsign-style Authenticode PKCS#7 for `image` (an image without a certificate table). */
-export function authenticode(image: Uint8Array, s: Signer = testSigner(), spec: AuthenticodeSpec = {}): Uint8Array {
+export function authenticode(
+  image: Uint8Array,
+  s: Signer = testSigner(),
+  spec: AuthenticodeSpec = {},
+): Uint8Array {
   const algo = spec.imageDigest ?? "sha256";
   const dv = spec.digestValue ?? authenticodeDigest(image, algo)!;
-  const idc = seq(seq(oid(spec.peOid ?? OID.spcPeImageData), seq()), seq(seq(oid(HASH_OID[algo]!), nul()), octet(dv)));
+  const idc = seq(
+    seq(oid(spec.peOid ?? OID.spcPeImageData), seq()),
+    seq(seq(oid(HASH_OID[algo]!), nul()), octet(dv)),
+  );
   const idcValue = idc.subarray(idc.length - (idc.length - (idc[1]! < 0x80 ? 2 : 2 + (idc[1]! & 0x7f))));
   const signerDigest = spec.signer?.digest ?? "sha256";
   const md = hash(signerDigest, spec.digestWholeIdc ? idc : idcValue);
@@ -227,7 +250,16 @@ export function unsignedImage(): Uint8Array {
 }
 
 /** Appends WIN_CERTIFICATE entries (each padded to 8) and points the certificate directory at them. */
-export function attach(image: Uint8Array, entries: Uint8Array[], opts: { dwLength?: (i: number, real: number) => number; tableSize?: (real: number) => number; revision?: number; type?: number } = {}): Uint8Array {
+export function attach(
+  image: Uint8Array,
+  entries: Uint8Array[],
+  opts: {
+    dwLength?: (i: number, real: number) => number;
+    tableSize?: (real: number) => number;
+    revision?: number;
+    type?: number;
+  } = {},
+): Uint8Array {
   const wins = entries.map((p7, i) => {
     const real = p7.length + 8;
     const hdr = Buffer.alloc(8);
@@ -247,6 +279,10 @@ export function attach(image: Uint8Array, entries: Uint8Array[], opts: { dwLengt
   return new Uint8Array(out);
 }
 
-export function signPe(image: Uint8Array = unsignedImage(), s: Signer = testSigner(), spec: AuthenticodeSpec = {}): Uint8Array {
+export function signPe(
+  image: Uint8Array = unsignedImage(),
+  s: Signer = testSigner(),
+  spec: AuthenticodeSpec = {},
+): Uint8Array {
   return attach(image, [authenticode(image, s, spec)]);
 }
