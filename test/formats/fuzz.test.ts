@@ -4,8 +4,8 @@
 // bytes. The only exceptions allowed out of a reader are our typed errors;
 // the verifiers must not throw at all.
 //
-// Runs: FUZZ_RUNS per reader (CI default 12000, about 100k inputs in all; a tenth of it for the
-// full verifiers, which hash whole files). `FUZZ_RUNS=100000` is the 100k-per-reader run (about 45 s here),
+// Runs: FUZZ_RUNS per reader (CI default 30000, about 200k inputs in all; a tenth of it for the
+// full verifiers, which hash whole files). `FUZZ_RUNS=100000` is the 100k-per-reader run (19 s here),
 // `FUZZ_RUNS=1000000` the long run.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -23,7 +23,7 @@ import { parseX509 } from "../../src/formats/x509.js";
 import { createKeyrings, loadCertFile, verifyIma, verifyModule, verifyPe } from "../../src/verify/index.js";
 import { HAVE_SHARED, SKIP_SHARED, sharedPath } from "../helpers/shared.js";
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 12_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 30_000);
 const VERIFY_RUNS = Math.max(1, Math.floor(RUNS / 10));
 const read = (p: string) => new Uint8Array(readFileSync(sharedPath("corpus", p)));
 
@@ -44,14 +44,36 @@ function mutations(hot: () => number[]): fc.Arbitrary<Mutation[]> {
   const at = pos.map((p) => (p.hot ? -1 - p.f : p.f));
   const m: fc.Arbitrary<Mutation> = fc.oneof(
     fc.record({ kind: fc.constant("flip" as const), at, bit: fc.nat(7) }),
-    fc.record({ kind: fc.constant("set" as const), at, v: fc.constantFrom(0x00, 0x01, 0x02, 0x30, 0x7f, 0x80, 0x81, 0x82, 0x83, 0xa0, 0xff) }),
+    fc.record({
+      kind: fc.constant("set" as const),
+      at,
+      v: fc.constantFrom(0x00, 0x01, 0x02, 0x30, 0x7f, 0x80, 0x81, 0x82, 0x83, 0xa0, 0xff),
+    }),
     fc.record({ kind: fc.constant("truncate" as const), at }),
-    fc.record({ kind: fc.constant("insert" as const), at, bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }) }),
+    fc.record({
+      kind: fc.constant("insert" as const),
+      at,
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }),
+    }),
     fc.record({ kind: fc.constant("delete" as const), at, n: fc.integer({ min: 1, max: 6 }) }),
     fc.record({
       kind: fc.constant("u32" as const),
       at,
-      v: fc.constantFrom(0, 1, 4, 7, 8, 9, 0x40, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffff8, 0xffffffff),
+      v: fc.constantFrom(
+        0,
+        1,
+        4,
+        7,
+        8,
+        9,
+        0x40,
+        0xffff,
+        0x10000,
+        0x7fffffff,
+        0x80000000,
+        0xfffffff8,
+        0xffffffff,
+      ),
     }),
   );
   void hot;
@@ -63,7 +85,9 @@ function apply(seed: Uint8Array, ms: Mutation[], hot: number[]): Uint8Array {
   for (const m of ms) {
     if (b.length === 0) return b;
     const where =
-      m.at < 0 && hot.length ? Math.min(b.length - 1, hot[(-1 - m.at) % hot.length]!) : Math.floor(Math.abs(m.at) * (b.length - 1)) % b.length;
+      m.at < 0 && hot.length
+        ? Math.min(b.length - 1, hot[(-1 - m.at) % hot.length]!)
+        : Math.floor(Math.abs(m.at) * (b.length - 1)) % b.length;
     switch (m.kind) {
       case "flip":
         b = new Uint8Array(b);
@@ -131,15 +155,25 @@ function allowTyped(fn: () => unknown): void {
   }
 }
 
-function fuzz(name: string, seeds: Uint8Array[], hotOf: (b: Uint8Array) => number[], fn: (b: Uint8Array) => void, runs = RUNS) {
+function fuzz(
+  name: string,
+  seeds: Uint8Array[],
+  hotOf: (b: Uint8Array) => number[],
+  fn: (b: Uint8Array) => void,
+  runs = RUNS,
+) {
   test(`${name}: ${runs} mutated inputs throw nothing but typed errors`, { skip: SKIP_SHARED }, () => {
     const hots = seeds.map(hotOf);
     const seedIx = fc.nat(seeds.length - 1);
     fc.assert(
-      fc.property(seedIx, mutations(() => []), (i, ms) => {
-        const input = apply(seeds[i]!, ms, hots[i]!);
-        allowTyped(() => fn(input));
-      }),
+      fc.property(
+        seedIx,
+        mutations(() => []),
+        (i, ms) => {
+          const input = apply(seeds[i]!, ms, hots[i]!);
+          allowTyped(() => fn(input));
+        },
+      ),
       { numRuns: runs, seed: Number(process.env.FUZZ_SEED ?? 20261128) },
     );
     // and some plain random bytes
@@ -169,7 +203,8 @@ describe("fuzz", { skip: SKIP_SHARED }, () => {
     const lfanew = b.readUInt32LE(0x3c);
     const h = [0, 1, 0x3c, 0x3d, lfanew, lfanew + 6, lfanew + 24, lfanew + 24 + 60, lfanew + 24 + 108];
     for (let i = 0; i < 16; i++) h.push(lfanew + 24 + 112 + i * 8, lfanew + 24 + 116 + i * 8);
-    for (let i = 0; i < 7; i++) h.push(lfanew + 264 + i * 40 + 16, lfanew + 264 + i * 40 + 20, lfanew + 264 + i * 40);
+    for (let i = 0; i < 7; i++)
+      h.push(lfanew + 264 + i * 40 + 16, lfanew + 264 + i * 40 + 20, lfanew + 264 + i * 40);
     h.push(117360, 117364, 117366, 117368, 117369, 117370, 117371);
     return h;
   })();
@@ -199,13 +234,23 @@ describe("fuzz", { skip: SKIP_SHARED }, () => {
     return new Uint8Array(d.buffer, d.byteOffset - m.dataHdrLen, d.length + m.dataHdrLen).slice();
   })();
   fuzz("mscode", [idc], derHot, (b) => parseMsCode(b, "6.1"));
-  fuzz("pe", [pe], () => peHot, (b) => {
-    const l = parsePe(b);
-    listWinCertificates(b, l);
-    allowTyped(() => stripSigWrapper(b, l));
-    authenticodeRanges(b, l);
-  });
-  fuzz("module-sig", [ko], () => koHot, (b) => splitModuleSignature(b));
+  fuzz(
+    "pe",
+    [pe],
+    () => peHot,
+    (b) => {
+      const l = parsePe(b);
+      listWinCertificates(b, l);
+      allowTyped(() => stripSigWrapper(b, l));
+      authenticodeRanges(b, l);
+    },
+  );
+  fuzz(
+    "module-sig",
+    [ko],
+    () => koHot,
+    (b) => splitModuleSignature(b),
+  );
   fuzz("ima", imaSigs, imaHot, (b) => parseImaXattr(b));
 
   // The verifiers: nothing may escape at all.
@@ -217,15 +262,37 @@ describe("fuzz", { skip: SKIP_SHARED }, () => {
     }
   };
   const krPe = createKeyrings("6.1");
-  for (const k of loadCertFile(sharedPath("corpus", "pe/certs/debian-secure-boot-ca.pem"))) krPe.builtin.add(k);
+  for (const k of loadCertFile(sharedPath("corpus", "pe/certs/debian-secure-boot-ca.pem")))
+    krPe.builtin.add(k);
   const krMod = createKeyrings("6.1");
-  for (const k of loadCertFile(sharedPath("corpus", "modules/certs/debian-6.1.0-56-amd64-module-signing.pem"))) krMod.builtin.add(k);
+  for (const k of loadCertFile(
+    sharedPath("corpus", "modules/certs/debian-6.1.0-56-amd64-module-signing.pem"),
+  ))
+    krMod.builtin.add(k);
   const krIma = createKeyrings("6.12");
   for (const f of ["ima-test-rsa2048.crt.der", "ima-test-ecdsa-p256.crt.der"])
     for (const k of loadCertFile(sharedPath("corpus", "ima/testkeys", f), "6.12")) krIma.ima.add(k);
   const hello = { content: read("ima/files/hello.txt") };
-  fuzz("verifyPe", [pe], () => peHot, noThrow((b) => verifyPe(b, krPe)), VERIFY_RUNS);
-  fuzz("verifyModule", [ko], () => koHot, noThrow((b) => verifyModule(b, krMod)), VERIFY_RUNS);
-  fuzz("verifyIma", imaSigs, imaHot, noThrow((b) => verifyIma(hello, b, krIma)), VERIFY_RUNS);
+  fuzz(
+    "verifyPe",
+    [pe],
+    () => peHot,
+    noThrow((b) => verifyPe(b, krPe)),
+    VERIFY_RUNS,
+  );
+  fuzz(
+    "verifyModule",
+    [ko],
+    () => koHot,
+    noThrow((b) => verifyModule(b, krMod)),
+    VERIFY_RUNS,
+  );
+  fuzz(
+    "verifyIma",
+    imaSigs,
+    imaHot,
+    noThrow((b) => verifyIma(hello, b, krIma)),
+    VERIFY_RUNS,
+  );
   void join;
 });
