@@ -11,7 +11,7 @@
 //    SHA-256 + RSA bound on one core, and the signed vmlinuz against a bare
 //    `node -e 0` start-up and sbverify.
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHash, createPublicKey, publicDecrypt, constants } from "node:crypto";
+import { constants, createHash, createPublicKey, publicDecrypt } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { splitModuleSignature } from "../src/formats/module-sig.js";
@@ -88,12 +88,22 @@ function moduleCert(vmlinuz: string, modules: string[]): string {
   const setupSects = b[0x1f1] || 4;
   const payload = (setupSects + 1) * 512 + b.readUInt32LE(0x248);
   const xz = b.subarray(payload, payload + b.readUInt32LE(0x24c));
-  const vmlinux = execFileSync("xz", ["-dc", "--single-stream"], { input: xz, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "ignore"] });
+  const vmlinux = execFileSync("xz", ["-dc", "--single-stream"], {
+    input: xz,
+    maxBuffer: 1 << 30,
+    stdio: ["pipe", "pipe", "ignore"],
+  });
   // the serial every module names
   const split = splitModuleSignature(readFileSync(modules[0]!));
   if (split.kind !== "signed") throw new Error("first module is not signed");
-  const serial = Buffer.from(parsePkcs7(split.pkcs7, { version: "6.1" }).signers[0]!.rawSerial!).toString("hex");
-  for (let i = vmlinux.indexOf(Buffer.from([0x30, 0x82])); i >= 0; i = vmlinux.indexOf(Buffer.from([0x30, 0x82]), i + 1)) {
+  const serial = Buffer.from(parsePkcs7(split.pkcs7, { version: "6.1" }).signers[0]!.rawSerial!).toString(
+    "hex",
+  );
+  for (
+    let i = vmlinux.indexOf(Buffer.from([0x30, 0x82]));
+    i >= 0;
+    i = vmlinux.indexOf(Buffer.from([0x30, 0x82]), i + 1)
+  ) {
     if (vmlinux[i + 4] !== 0x30 || vmlinux[i + 5] !== 0x82) continue;
     const len = vmlinux.readUInt16BE(i + 2) + 4;
     const der = vmlinux.subarray(i, i + len);
@@ -153,10 +163,14 @@ function main() {
   const ours: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [CLI, "verify", "--type", "module", "--cert", cert, join(root, "lib", "modules")], {
-      encoding: "utf8",
-      maxBuffer: 1 << 28,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, "verify", "--type", "module", "--cert", cert, join(root, "lib", "modules")],
+      {
+        encoding: "utf8",
+        maxBuffer: 1 << 28,
+      },
+    );
     ours.push(ms(t0));
     const lines = r.stdout.trim().split("\n").length;
     if (r.status !== 0 || lines !== modules.length)
@@ -185,7 +199,23 @@ function main() {
       const r = spawnSync(
         "openssl",
         // as ../shared/corpus/tools/verify-module.sh does it
-        ["cms", "-verify", "-binary", "-inform", "DER", "-in", p7, "-content", content, "-certfile", certPem, "-nointern", "-noverify", "-out", "/dev/null"],
+        [
+          "cms",
+          "-verify",
+          "-binary",
+          "-inform",
+          "DER",
+          "-in",
+          p7,
+          "-content",
+          content,
+          "-certfile",
+          certPem,
+          "-nointern",
+          "-noverify",
+          "-out",
+          "/dev/null",
+        ],
         { stdio: "ignore" },
       );
       total += ms(t0);
@@ -225,11 +255,27 @@ function main() {
   const f = (x: number | undefined) => (x === undefined ? "n/a" : `${x.toFixed(1)} ms`);
   const rows = [
     ["modules: kernel-lockdown verify (CLI, all modules)", f(oursMs), "target <= 1000 ms"],
-    [`modules: openssl cms -verify loop (${sampleN}-module sample, extrapolated)`, f(opensslMs), opensslMs ? `${(opensslMs / oursMs).toFixed(0)}x slower than ours` : ""],
-    ["modules: SHA-256 + RSA public op bound, one core, in-process", f(boundMs), `ours / bound = ${(oursMs / boundMs).toFixed(2)}`],
+    [
+      `modules: openssl cms -verify loop (${sampleN}-module sample, extrapolated)`,
+      f(opensslMs),
+      opensslMs ? `${(opensslMs / oursMs).toFixed(0)}x slower than ours` : "",
+    ],
+    [
+      "modules: SHA-256 + RSA public op bound, one core, in-process",
+      f(boundMs),
+      `ours / bound = ${(oursMs / boundMs).toFixed(2)}`,
+    ],
     ["vmlinuz: node -e 0", f(nodeMs), ""],
-    ["vmlinuz: kernel-lockdown verify (one process)", f(peMs), `+${(peMs - nodeMs).toFixed(1)} ms over node start-up (target <= 10 ms)`],
-    ["vmlinuz: sbverify", f(sbverifyMs), sbverifyMs ? `ours / sbverify = ${(peMs / sbverifyMs).toFixed(2)}` : ""],
+    [
+      "vmlinuz: kernel-lockdown verify (one process)",
+      f(peMs),
+      `+${(peMs - nodeMs).toFixed(1)} ms over node start-up (target <= 10 ms)`,
+    ],
+    [
+      "vmlinuz: sbverify",
+      f(sbverifyMs),
+      sbverifyMs ? `ours / sbverify = ${(peMs / sbverifyMs).toFixed(2)}` : "",
+    ],
   ];
   const w = Math.max(...rows.map((r) => r[0]!.length));
   for (const r of rows) console.log(`${r[0]!.padEnd(w)}  ${r[1]!.padStart(11)}  ${r[2]}`);
