@@ -39,25 +39,31 @@ interface Target {
 }
 
 function walk(dir: string, out: Target[]): void {
-  let names: string[];
+  let entries: import("node:fs").Dirent[];
   try {
-    names = readdirSync(dir).sort();
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     throw new InputError(
       dir,
       `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
-  for (const n of names) {
-    const p = join(dir, n);
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(p);
-    } catch {
-      continue; // dangling symlink
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const d of entries) {
+    const p = join(dir, d.name);
+    let isDir = d.isDirectory();
+    let isFile = d.isFile();
+    if (d.isSymbolicLink()) {
+      try {
+        const st = statSync(p);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        continue; // dangling symlink
+      }
     }
-    if (st.isDirectory()) walk(p, out);
-    else if (st.isFile()) out.push({ path: p, fromDir: true });
+    if (isDir) walk(p, out);
+    else if (isFile) out.push({ path: p, fromDir: true });
   }
 }
 

@@ -36,7 +36,6 @@
  */
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
-import type { KernelVersion } from "../formats/oid-registry.js";
 import { detectType } from "./detect.js";
 import { verifyIma } from "./ima.js";
 import type { Keyring, Keyrings } from "./keyring.js";

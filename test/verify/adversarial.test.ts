@@ -63,15 +63,6 @@ function expectResult(r: VerifyResult, verdict: string, kernel: string | null) {
   assert.equal(r.kernel.accept ? "accept" : r.kernel.errno, kernel, `kernel: ${r.kernel.reason}`);
 }
 
-/** Sets the certificate directory entry of a PE image. */
-function setCertDir(b: Uint8Array, offset: number, size: number): Uint8Array {
-  const o = Buffer.from(b);
-  const pe = o.readUInt32LE(0x3c);
-  const dd = pe + 24 + 112 + 32;
-  o.writeUInt32LE(offset, dd);
-  o.writeUInt32LE(size, dd + 4);
-  return new Uint8Array(o);
-}
 function certDir(b: Uint8Array): [number, number] {
   const o = Buffer.from(b);
   const dd = o.readUInt32LE(0x3c) + 24 + 112 + 32;
