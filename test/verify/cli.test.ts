@@ -1,6 +1,7 @@
 // kernel-lockdown verify, run in-process through the dispatcher: output
 // shapes, exit codes and one-line errors.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -160,6 +161,22 @@ describe("kernel-lockdown verify", { skip: SKIP_SHARED }, () => {
       assert.equal(r.err.trim().split("\n").length, 1, r.err);
       assert.doesNotMatch(r.err, /\n\s+at /);
     }
+  });
+
+  test("without --ima-sig the file's security.ima xattr is read (getfattr)", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "kl-ima-"));
+    const f = join(dir, "hello.txt");
+    const { copyFileSync, readFileSync } = await import("node:fs");
+    copyFileSync(c("ima/files/hello.txt"), f);
+    const hex = readFileSync(c("ima/sigs/hello.txt.rsa2048-sha256.ima.bin")).toString("hex");
+    const set = spawnSync("setfattr", ["-n", "security.ima", "-v", `0x${hex}`, f], { stdio: "ignore" });
+    if (set.status !== 0) {
+      t.skip("cannot set security.ima here (setfattr missing, not root, or no xattr support)");
+      return;
+    }
+    const r = await cli("--json", "--type", "ima", "--cert", c("ima/testkeys/ima-test-rsa2048.crt.der"), f);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.equal(JSON.parse(r.out).verdict, "valid");
   });
 
   test("a file that is neither PE nor module, named explicitly: exit 2", async () => {
