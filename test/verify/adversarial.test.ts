@@ -75,6 +75,32 @@ function patch(b: Uint8Array, at: number, bytes: number[] | Uint8Array): Uint8Ar
 }
 const u32le = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24];
 
+describe("signer identification", { skip: SKIP_SHARED }, () => {
+  const content = read("modules/stripped/crc7.ko");
+  test("sign-file -k: SignerInfo v3 with a subjectKeyIdentifier finds the key by its SKID (id[1])", () => {
+    const s = moduleSigner();
+    const key = loadCertFile(join(CORPUS, MOD_KEY))[0]!;
+    const skid = key.ids[1]!;
+    const si = signerInfo(s, content, { version: 3, sid: tlv(0x80, skid) });
+    const signed = cat(content, moduleTrailer(signedData({ version: 3, signerInfos: [si] })));
+    expectResult(verifyModule(signed, keyrings(MOD_KEY)), "valid", "accept");
+    expectResult(verifyModule(signed, keyrings(TEST_CA)), "untrusted", "ENOKEY");
+    // v3 SignerInfo in a v1 SignedData: pkcs7_note_signerinfo_version(), -EBADMSG
+    const mismatch = cat(content, moduleTrailer(signedData({ version: 1, signerInfos: [si] })));
+    expectResult(verifyModule(mismatch, keyrings(MOD_KEY)), "invalid", "EBADMSG");
+  });
+
+  test("a module signature carrying its certificate is checked against it, then trusted by its id", () => {
+    const s = moduleSigner();
+    const withCert = signModule(content, s, {}, { certs: [s.cert] });
+    expectResult(verifyModule(withCert, keyrings(MOD_KEY)), "valid", "accept");
+    const tampered = new Uint8Array(withCert);
+    tampered[200] = tampered[200]! ^ 0x10;
+    // pkcs7_verify_one() against the embedded signer: the RSA block is intact, the digest differs
+    expectResult(verifyModule(tampered, keyrings(MOD_KEY)), "invalid-digest", "EKEYREJECTED");
+  });
+});
+
 describe("adversarial (ANCHORS §1.7)", { skip: SKIP_SHARED }, () => {
   const image = unsignedImage();
   const signed = signPe(image);
