@@ -218,3 +218,17 @@ describe("files a step loads must be the scenario's", () => {
     );
   });
 });
+
+describe("config overrides", () => {
+  it("unknown symbols and wrong types are scenario errors", () => {
+    bad(
+      { kernel: "6.1", config: { NO_SUCH_THING: true }, steps: [] },
+      /config\.NO_SUCH_THING: unknown Kconfig symbol/,
+    );
+    bad({ kernel: "6.1", config: { LOCK_DOWN_KERNEL_FORCE: "max" }, steps: [] }, /LOCK_DOWN_KERNEL_FORCE/);
+    assert.equal(
+      parseScenario({ kernel: "6.1", config: { CONFIG_MODULE_SIG_FORCE: true }, steps: [] }).kernel,
+      "6.1",
+    );
+  });
+});
