@@ -10,6 +10,7 @@ import { Kernel, type SysResult } from "./kernel.js";
 import type { SerialInfo } from "./machine.js";
 import { MACHINES } from "./machine.js";
 import type { PerfAttr } from "./perf.js";
+import { applyConfig } from "./profile.js";
 import type { KeyringFiles, SignatureChecker } from "./signature.js";
 import { kernelVerifier } from "./verifier.js";
 import { OPEN_FLAGS } from "./vfs.js";
@@ -275,6 +276,12 @@ export function parseScenario(json: unknown, baseDir = "."): Scenario {
   for (const [k, v] of Object.entries(config))
     if (typeof v !== "boolean" && typeof v !== "string")
       throw new ScenarioError(`scenario: field "config.${k}" must be a boolean or a string`);
+  try {
+    applyConfig(config, "config", json.kernel);
+  } catch (e) {
+    if (e instanceof UsageError) throw new ScenarioError(`scenario: field ${e.message}`);
+    throw e;
+  }
   const secureBoot = json.secureBoot ?? false;
   if (typeof secureBoot !== "boolean")
     throw new ScenarioError('scenario: field "secureBoot" must be a boolean');
