@@ -10,6 +10,7 @@ export function loadCertificates(k: Kernel): void {
   if (!d) return;
   k.printk("Loading compiled-in X.509 certificates", "notice");
   for (const x of d.builtin ?? []) k.printk(`Loaded X.509 cert '${x}'`, "notice");
+  for (const x of d.problems ?? []) k.printk(x, "err");
   if (!k.secureBoot) return;
   if (d.platform?.length) {
     k.printk("integrity: Loading X.509 certificate: UEFI:db", "info");

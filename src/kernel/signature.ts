@@ -36,7 +36,9 @@ export interface SignatureChecker {
    */
   kexecVerifyPeSig(image: Uint8Array): CheckResult;
   /** The key descriptions loaded into each keyring ("CN: skid"), for the boot log. */
-  keyDescriptions?(): Partial<Record<"builtin" | "secondary" | "platform" | "machine", string[]>>;
+  keyDescriptions?(): Partial<
+    Record<"builtin" | "secondary" | "platform" | "machine" | "problems", string[]>
+  >;
 }
 
 /**

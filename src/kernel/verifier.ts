@@ -3,6 +3,7 @@
 // platform, blacklist) and the kernel's own decisions of mod_verify_sig() and
 // kexec_kernel_verify_pe_sig() (secondary, then .platform on -ENOKEY).
 import { createHash } from "node:crypto";
+import { ERRNO } from "../errno.js";
 import type { KernelVersion } from "../lsm/versions.js";
 import {
   certificatesIn,
@@ -33,7 +34,13 @@ function load(
       try {
         ring.add(keyFromDer(der, version, kr.blacklist));
       } catch (e) {
-        log.push(`Problem loading X.509 certificate into ${ring.name}: ${(e as Error).message}`);
+        const err = -(ERRNO[((e as { errno?: string }).errno ?? "EBADMSG") as keyof typeof ERRNO] ?? 74);
+        // certs/system_keyring.c / security/integrity/digsig.c wording
+        log.push(
+          ring === kr.builtin
+            ? `Problem loading in-kernel X.509 certificate (${err})`
+            : `integrity: Problem loading X.509 certificate ${err}`,
+        );
       }
     }
 }
@@ -117,7 +124,7 @@ export class KernelVerifier implements SignatureChecker {
     return this.kr;
   }
 
-  keyDescriptions(): Record<"builtin" | "secondary" | "platform" | "machine", string[]> {
+  keyDescriptions(): Record<"builtin" | "secondary" | "platform" | "machine" | "problems", string[]> {
     const kr = this.keyrings;
     const d = (r: Keyring) => r.keys.map((key) => key.description);
     return {
@@ -125,6 +132,7 @@ export class KernelVerifier implements SignatureChecker {
       secondary: d(kr.secondary),
       platform: d(kr.platform),
       machine: d(kr.machine),
+      problems: [...this.loadLog],
     };
   }
 
