@@ -7,7 +7,8 @@ import { type Command, EXIT_OK, type Io } from "./command.js";
 
 const USAGE = `usage: kernel-lockdown sim SCENARIO.json [--json | --probes]
        kernel-lockdown sim --kernel 6.1|6.12 [--level none|integrity|confidentiality] [--runtime]
-                           [--secure-boot] [--cert FILE]... [--cmdline STR] [--json] --try OPERATION...
+                           [--secure-boot] [--cert FILE]... [--cmdline STR] [--config SYM=VALUE]...
+                           [--json] --try OPERATION...
 
 Runs a scenario on the simulated kernel: each step's result (ok or the errno), data
 and kernel log lines, then the boot's log lines and the whole dmesg. With --json one
@@ -18,7 +19,9 @@ probe with its (derived) result and its "Lockdown:" lines.
 --try boots a kernel (lockdown=LEVEL on the command line, or raised through
 securityfs after boot with --runtime) and performs each operation as root process
 "probe", printing the result and the log lines it caused. --cert adds a certificate
-to .builtin_trusted_keys (for finit_module of signed modules).
+to .builtin_trusted_keys (for finit_module of signed modules); --config overrides a
+Kconfig symbol of the Debian profile (y/n for booleans, e.g. MODULE_SIG_FORCE=y,
+LOCK_DOWN_KERNEL_FORCE=integrity).
 
 Exit: 0 when the scenario ran (whatever the results), 2 for a malformed scenario
 (one line naming the step and field) or unreadable input.`;
@@ -41,6 +44,16 @@ async function runTry(values: Record<string, unknown>, ops: string[], io: Io): P
     if (values["secure-boot"]) opts.secureBoot = true;
     if (values.cert) opts.certs = values.cert as string[];
     if (typeof values.cmdline === "string") opts.cmdline = values.cmdline;
+    if (values.config) {
+      const cfg: Record<string, boolean | string> = {};
+      for (const c of values.config as string[]) {
+        const m = /^([A-Za-z0-9_]+)=(.*)$/.exec(c);
+        if (!m) throw new UsageError(`sim: --config expects SYMBOL=VALUE (got "${c}")`);
+        const v = m[2]!;
+        cfg[m[1]!] = v === "y" || v === "true" ? true : v === "n" || v === "false" ? false : v;
+      }
+      opts.config = cfg;
+    }
     const r = await tryOperation(op, opts);
     if (values.json) io.out(JSON.stringify({ try: op, kernel, level: r.level, ...r.output }));
     else {
@@ -70,6 +83,7 @@ export const simCommand: Command = {
       "secure-boot": { type: "boolean" },
       cert: { type: "string", multiple: true },
       cmdline: { type: "string" },
+      config: { type: "string", multiple: true },
     });
     if (values.try) {
       if (positionals.length) throw new UsageError("sim: give a scenario file or --try, not both");

@@ -48,6 +48,8 @@ export interface TryOptions {
   cmdline?: string;
   /** Certificate files for .builtin_trusted_keys. */
   certs?: string[];
+  /** Kconfig overrides (names without CONFIG_). */
+  config?: Record<string, boolean | string>;
   checker?: SignatureChecker;
 }
 
@@ -211,6 +213,7 @@ export async function tryOperation(op: string, o: TryOptions): Promise<TryResult
   const k = new Kernel({
     version: o.version,
     cmdline,
+    config: o.config ?? {},
     secureBoot: o.secureBoot ?? false,
     keyrings,
     files,
