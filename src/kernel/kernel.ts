@@ -217,7 +217,8 @@ export class Kernel {
     if (this.booted) return this;
     startKernel(this);
     this.booted = true;
-    this.comm = this.pendingComm;
+    // current->comm holds TASK_COMM_LEN - 1 = 15 characters.
+    this.comm = this.pendingComm.slice(0, 15);
     return this;
   }
 
