@@ -3,6 +3,7 @@
 // security_locked_down(LOCKDOWN_ACPI_TABLES) says so. It runs inside
 // setup_arch(): on 6.12 that is before early_security_init(), so the hook is
 // not registered yet and the tables are installed whatever the level.
+import { splitCmdline } from "../lsm/cmdline.js";
 import type { Kernel } from "./kernel.js";
 import { type Inode, neg } from "./vfs.js";
 
@@ -119,4 +120,34 @@ export function installAcpi(k: Kernel): void {
     k.vfs.add(`/sys/firmware/acpi/tables/${name}`, inode);
   }
   k.vfs.add("/sys/firmware/acpi/tables", { mode: 0o755, dir: true });
+}
+
+/**
+ * drivers/acpi/osl.c acpi_os_get_root_pointer() (from acpi_boot_table_init()
+ * in setup_arch()): an `acpi_rsdp=` address (early_param, CONFIG_KEXEC) is used
+ * only if security_locked_down(LOCKDOWN_ACPI_TABLES) allows; else silently ignored.
+ */
+export function acpiRsdp(k: Kernel): void {
+  if (!k.config.KEXEC) return;
+  const arg = splitCmdline(k.cmdline)
+    .args.filter((a) => a.param === "acpi_rsdp")
+    .pop();
+  if (!arg?.val || !/^(0[xX])?[0-9a-fA-F]+$/.test(arg.val) || /^(0[xX])?0+$/.test(arg.val)) return;
+  if (k.lockedDown("LOCKDOWN_ACPI_TABLES")) return;
+  k.acpiRsdpOverride = arg.val;
+}
+
+/**
+ * drivers/firmware/efi/efi.c efivar_ssdt_setup(), a __setup handler run by
+ * parse_args("Booting kernel"): refused names are dropped (the -EPERM counts as
+ * "handled"), so no SSDT is loaded from EFI variables.
+ */
+export function efivarSsdtSetup(k: Kernel): void {
+  if (!k.config.EFI_CUSTOM_SSDT_OVERLAYS) return;
+  for (const a of splitCmdline(k.cmdline).args) {
+    if (a.param !== "efivar_ssdt" || a.val === null) continue;
+    if (k.lockedDown("LOCKDOWN_ACPI_TABLES")) continue;
+    if (a.val.length < 16) k.efivarSsdt = a.val;
+    else k.printk(`efivar_ssdt: name too long: ${a.val}`, "warn");
+  }
 }

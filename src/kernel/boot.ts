@@ -2,7 +2,7 @@
 // concerned, in each version's order. The comm of boot-time checks follows the
 // kernel: "swapper" until sched_init() renames the boot task "swapper/0"
 // (init_idle()); initcalls run in kernel_init, which inherits that name.
-import { acpiTableUpgrade, installAcpi } from "./acpi.js";
+import { acpiRsdp, acpiTableUpgrade, efivarSsdtSetup, installAcpi } from "./acpi.js";
 import { installDebugfs } from "./debugfs.js";
 import { installDevmem } from "./devmem.js";
 import { installHibernation, softwareResume } from "./hibernate.js";
@@ -24,7 +24,11 @@ export function startKernel(k: Kernel): void {
   b.parseEarlyParam();
   b.efiSetSecureBoot(k.secureBoot, k.secureBoot ? "enabled" : "disabled");
   acpiTableUpgrade(k);
+  // acpi_boot_table_init() -> acpi_os_get_root_pointer()
+  acpiRsdp(k);
   if (!k.profile.earlySecurityBeforeSetupArch) b.earlySecurityInit();
+  // parse_args("Booting kernel"): __setup handlers
+  efivarSsdtSetup(k);
   // early_trace_init() -> tracer_alloc_buffers(), still before sched_init()
   tracingBootInit(k, "early");
   // sched_init() -> init_idle(): the boot task becomes swapper/0

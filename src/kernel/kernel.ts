@@ -109,6 +109,9 @@ export class Kernel {
   /** ACPI tables installed by the initrd table upgrade. */
   acpiInstalled: { signature: string; data: Uint8Array }[] = [];
   readonly acpiTables: { name: string; data: Uint8Array }[];
+  /** acpi_rsdp= accepted (drivers/acpi/osl.c), and the efivar_ssdt= name kept (drivers/firmware/efi/efi.c). */
+  acpiRsdpOverride: string | null = null;
+  efivarSsdt: string | null = null;
   /** dyndbg enabled for kernel/kexec_file.c pr_debug(). */
   readonly kexecDebug: boolean;
   /** /sys/power/pm_test */

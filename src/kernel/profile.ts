@@ -27,6 +27,8 @@ export interface KernelConfig extends LockdownConfig {
   IMA_ARCH_POLICY: boolean;
   HIBERNATION: boolean;
   ACPI_TABLE_UPGRADE: boolean;
+  /** efivar_ssdt= (drivers/firmware/efi/efi.c). */
+  EFI_CUSTOM_SSDT_OVERLAYS: boolean;
   DEVPORT: boolean;
   X86_IOPL_IOPERM: boolean;
   KPROBE_EVENTS: boolean;
@@ -60,6 +62,7 @@ export const DEBIAN_KERNEL_CONFIG: Readonly<KernelConfig> = {
   IMA_ARCH_POLICY: true,
   HIBERNATION: true,
   ACPI_TABLE_UPGRADE: true,
+  EFI_CUSTOM_SSDT_OVERLAYS: true,
   DEVPORT: true,
   X86_IOPL_IOPERM: true,
   KPROBE_EVENTS: true,

@@ -391,3 +391,17 @@ for (const v of VERSIONS) {
     });
   });
 }
+
+for (const v of VERSIONS) {
+  describe(`${v}: acpi_rsdp= and efivar_ssdt=`, () => {
+    it("acpi_rsdp= is checked inside setup_arch (early LSM on 6.1 only), efivar_ssdt= in parse_args", () => {
+      const k = boot(v, "integrity", { cmdline: "acpi_rsdp=0xf0000 efivar_ssdt=OVERLAY" });
+      const acpiLines = k.bootLog.filter((l) => l.text === line("modifying ACPI tables", "swapper")).length;
+      assert.equal(k.acpiRsdpOverride, v === "6.1" ? null : "0xf0000");
+      assert.equal(k.efivarSsdt, null);
+      assert.equal(acpiLines, v === "6.1" ? 2 : 1);
+      const free = boot(v, "none", { cmdline: "acpi_rsdp=0xf0000 efivar_ssdt=OVERLAY" });
+      assert.deepEqual([free.acpiRsdpOverride, free.efivarSsdt], ["0xf0000", "OVERLAY"]);
+    });
+  });
+}
