@@ -5,6 +5,7 @@
 import { acpiRsdp, acpiTableUpgrade, efivarSsdtSetup, installAcpi } from "./acpi.js";
 import { installDebugfs } from "./debugfs.js";
 import { installDevmem } from "./devmem.js";
+import { installEfiTest } from "./efi.js";
 import { installHibernation, softwareResume } from "./hibernate.js";
 import { installKcore } from "./kcore.js";
 import type { Kernel } from "./kernel.js";
@@ -48,6 +49,7 @@ export function startKernel(k: Kernel): void {
   installAcpi(k);
   installHibernation(k);
   installKcore(k);
+  installEfiTest(k);
   installModuleParams(k);
   tracingBootInit(k, "device");
   k.clock.advance(700);

@@ -29,6 +29,8 @@ export interface KernelConfig extends LockdownConfig {
   ACPI_TABLE_UPGRADE: boolean;
   /** efivar_ssdt= (drivers/firmware/efi/efi.c). */
   EFI_CUSTOM_SSDT_OVERLAYS: boolean;
+  /** /dev/efi_test (drivers/firmware/efi/test/); not set by Debian. */
+  EFI_TEST: boolean;
   DEVPORT: boolean;
   X86_IOPL_IOPERM: boolean;
   KPROBE_EVENTS: boolean;
@@ -63,6 +65,7 @@ export const DEBIAN_KERNEL_CONFIG: Readonly<KernelConfig> = {
   HIBERNATION: true,
   ACPI_TABLE_UPGRADE: true,
   EFI_CUSTOM_SSDT_OVERLAYS: true,
+  EFI_TEST: false,
   DEVPORT: true,
   X86_IOPL_IOPERM: true,
   KPROBE_EVENTS: true,

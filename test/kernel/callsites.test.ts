@@ -405,3 +405,11 @@ for (const v of VERSIONS) {
     });
   });
 }
+
+for (const v of VERSIONS)
+  it(`${v}: /dev/efi_test only with CONFIG_EFI_TEST on an EFI boot`, () => {
+    assert.equal(boot(v, "none", { secureBoot: true }).open("/dev/efi_test").result, "ENOENT");
+    const r = boot(v, "none", { secureBoot: true, config: { EFI_TEST: true } }).open("/dev/efi_test");
+    assert.deepEqual([r.result, r.log], ["EPERM", [line("/dev/efi_test access")]]);
+    assert.equal(boot(v, "none", { config: { EFI_TEST: true } }).open("/dev/efi_test").result, "ENOENT");
+  });
