@@ -319,8 +319,19 @@ export class Kernel {
       if (typeof f === "number") return { ret: f };
       if (!f.writable) return { ret: neg("EBADF") };
       if (!f.inode.write) return { ret: neg("EINVAL") };
+      // fs/sysfs/file.c sysfs_kf_write(): a zero-length write never reaches ->store().
+      if (bytes.length === 0 && this.isSysfs(f.path)) return { ret: 0 };
       return { ret: f.inode.write(this, f, bytes) };
     });
+  }
+
+  /** Whether a path is on sysfs (not on a filesystem mounted below /sys). */
+  isSysfs(path: string): boolean {
+    const p = normalize(path);
+    if (!p.startsWith("/sys/")) return false;
+    for (const t of ["/sys/kernel/security", "/sys/kernel/debug", "/sys/kernel/tracing"])
+      if ((p === t || p.startsWith(`${t}/`)) && this.vfs.mountedAt(t)) return false;
+    return true;
   }
 
   pread(path: string, offset: number, size: number): SysResult {

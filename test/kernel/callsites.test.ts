@@ -413,3 +413,12 @@ for (const v of VERSIONS)
     assert.deepEqual([r.result, r.log], ["EPERM", [line("/dev/efi_test access")]]);
     assert.equal(boot(v, "none", { config: { EFI_TEST: true } }).open("/dev/efi_test").result, "ENOENT");
   });
+
+for (const v of VERSIONS)
+  it(`${v}: a zero-length sysfs write never reaches ->store(); securityfs's does`, () => {
+    const k = boot(v, "integrity");
+    const r = k.write("/sys/power/state", "");
+    assert.deepEqual([r.result, r.log], ["ok", []]);
+    k.mount("securityfs", "/sys/kernel/security");
+    assert.equal(k.write("/sys/kernel/security/lockdown", "").result, "EINVAL");
+  });
