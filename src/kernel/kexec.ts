@@ -132,6 +132,9 @@ export function kexecFileLoad(
   // kimage_file_prepare_segments(): kernel_read_file_from_fd(READING_KEXEC_IMAGE)
   const image = k.fileContent(kernel);
   if (!image) return neg(k.lookup(kernel) ? "EINVAL" : "ENOENT");
+  // kernel_read_file(READING_KEXEC_IMAGE): IMA appraisal (KEXEC_KERNEL_CHECK)
+  const ima = k.ima.appraiseRead("KEXEC_KERNEL_CHECK");
+  if (ima) return ima;
   let initrdBytes: Uint8Array | undefined;
   if (!(flags & KEXEC_FILE_FLAGS.KEXEC_FILE_NO_INITRAMFS!)) {
     if (initrd === null) return neg("EBADF");

@@ -207,6 +207,9 @@ export function finitModule(k: Kernel, path: string, params: string, flagsIn: nu
   if (flags & ~7) return neg("EINVAL");
   let image = k.fileContent(path);
   if (!image) return neg(k.lookup(path) ? "EBADF" : "ENOENT");
+  // kernel_read_file(READING_MODULE): IMA appraisal (MODULE_CHECK)
+  const ima = k.ima.appraiseRead("MODULE_CHECK");
+  if (ima) return ima;
   if (flags & MODULE_INIT_FLAGS.MODULE_INIT_COMPRESSED_FILE!) {
     if (!k.config.MODULE_DECOMPRESS) return neg("EOPNOTSUPP");
     const d = k.decompressed(image);

@@ -422,3 +422,34 @@ for (const v of VERSIONS)
     k.mount("securityfs", "/sys/kernel/security");
     assert.equal(k.write("/sys/kernel/security/lockdown", "").result, "EINVAL");
   });
+
+for (const v of VERSIONS)
+  describe(`${v}: IMA interplay on the command line`, () => {
+    const files = { "/k.unsigned": bzImage("UNSIGNED"), "/k.good": bzImage("GOOD") };
+    it("ima_appraise=log: ima_appraise_signature() asks lockdown too (two lines)", () => {
+      const k = boot(v, "integrity", { files, cmdline: "ima_appraise=log" });
+      const r = k.kexecFileLoad("/k.unsigned", null, "", ["KEXEC_FILE_NO_INITRAMFS"]);
+      assert.equal(r.result, "EPERM");
+      assert.equal(r.log.filter((l) => l === line("kexec of unsigned images")).length, 2);
+    });
+    it("ima_policy=secure_boot: unlabelled files fail IMA appraisal first (EACCES, no lockdown line)", () => {
+      const k = boot(v, "integrity", { files, cmdline: "ima_policy=secure_boot" });
+      const r = k.kexecFileLoad("/k.good", null, "", ["KEXEC_FILE_NO_INITRAMFS"]);
+      assert.deepEqual([r.result, r.log], ["EACCES", []]);
+      assert.equal(
+        boot(v, "none", { files, cmdline: "ima_policy=secure_boot ima_appraise=log" }).kexecFileLoad(
+          "/k.good",
+          null,
+          "",
+          ["KEXEC_FILE_NO_INITRAMFS"],
+        ).result,
+        "ok",
+      );
+    });
+    it("ima_appraise= is ignored under Secure Boot", () => {
+      const k = boot(v, "none", { secureBoot: true, cmdline: "ima_appraise=off" });
+      assert.ok(
+        k.bootLog.some((l) => l.text === "ima: Secure boot enabled: ignoring ima_appraise=off option"),
+      );
+    });
+  });
