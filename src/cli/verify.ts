@@ -139,6 +139,9 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (values.detached && positionals.length !== 1)
     throw new UsageError("verify: --detached takes exactly one FILE");
   // Only what the run needs is loaded: one file loads one verifier, many files the worker pool.
+  // The per-file core is fetched while the certificates load (module loading is I/O bound).
+  const core = import("../verify/batch-core.js");
+  core.catch(() => {});
   const { keyringsFromCerts } = await import("../verify/keyring.js");
   const kr = keyringsFromCerts(certs, version); // a bad certificate is reported before anything else
   // Many files are likely: start the worker pool now, it loads while the directories are walked.
@@ -157,6 +160,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   try {
     return await verifyTargets(
+      core,
       positionals,
       { type, imaSig, detached: values.detached, json: values.json ?? false, certs, version },
       kr,
@@ -178,6 +182,7 @@ interface RunOptions {
 }
 
 async function verifyTargets(
+  core: Promise<typeof import("../verify/batch-core.js")>,
   positionals: string[],
   o: RunOptions,
   kr: import("../verify/keyring.js").Keyrings,
@@ -204,7 +209,7 @@ async function verifyTargets(
   } else {
     const items: BatchItem[] = [];
     if (list.length === 1) {
-      const { verifyOne } = await import("../verify/batch-core.js");
+      const { verifyOne } = await core;
       const t = list[0]!;
       items.push(await verifyOne({ file: t.path, type, imaSigFile: imaSig, skip: t.fromDir }, kr));
     } else {
