@@ -136,6 +136,8 @@ export interface Pkcs7ParseOptions {
   version: KernelVersion;
   /** Called for each embedded certificate, in order, as x509_cert_parse() would finish it (may throw). */
   onCert?: (cert: X509Cert) => void;
+  /** The same for the "certificates" the grammar finds inside CRLs (parsed, then dropped). */
+  onCrlEntry?: (cert: X509Cert) => void;
 }
 
 /** pkcs7_extract_cert(): the element must be a SEQUENCE; the X.509 parser takes it from its header. */
@@ -223,7 +225,7 @@ function parseSignedData(msg: Uint8Array, sdT: Tlv, out: Pkcs7Message, opts: Pkc
     const lists = new Cursor(msg, crls);
     while (!lists.done) {
       const l = new Cursor(msg, lists.next(TAG.SEQUENCE, "CertificateList"));
-      while (!l.done) extractCert(msg, l.any("CRL entry"), { version: v });
+      while (!l.done) extractCert(msg, l.any("CRL entry"), { version: v, onCert: opts.onCrlEntry });
     }
   }
   const sis = sd.any("signerInfos");
