@@ -136,6 +136,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new UsageError("verify: no FILE given");
   const certs = values.cert ?? [];
   const imaSig = values["ima-sig"];
+  if (values.detached && type === "ima")
+    throw new UsageError("verify: --detached is for PE images and modules, not IMA");
   if (values.detached && positionals.length !== 1)
     throw new UsageError("verify: --detached takes exactly one FILE");
   // Only what the run needs is loaded: one file loads one verifier, many files the worker pool.
