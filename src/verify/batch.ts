@@ -101,9 +101,18 @@ export function poolSize(count: number, workers?: number): number {
 export class VerifyPool {
   private readonly workers: Worker[] = [];
   private busy = false;
+  private local: Keyrings | undefined;
 
-  constructor(anchors: { file: string; der: Uint8Array[] }[], version: KernelVersion, size: number) {
-    for (let i = 0; i < size; i++) this.workers.push(spawnWorker({ anchors, version }));
+  /**
+   * `size` threads in all: the calling thread takes part (it would only wait
+   * otherwise), so `size - 1` workers are started.
+   */
+  constructor(
+    private readonly anchors: { file: string; der: Uint8Array[] }[],
+    private readonly version: KernelVersion,
+    size: number,
+  ) {
+    for (let i = 1; i < size; i++) this.workers.push(spawnWorker({ anchors, version }));
   }
 
   /** Verifies `paths`, yielding results in input order. One run at a time. */
@@ -138,6 +147,34 @@ export class VerifyPool {
       failure = e instanceof Error ? e : new Error(String(e));
       wake?.();
     };
+    // The calling thread verifies chunks too, yielding to the event loop between files.
+    this.local ??= keyringsFromAnchors(this.anchors, this.version);
+    const kr = this.local;
+    let stop = false;
+    const localWork = (async () => {
+      while (!stop && !failure && nextIn < paths.length) {
+        const start = nextIn;
+        const end = Math.min(paths.length, start + CHUNK);
+        nextIn = end;
+        for (let i = start; i < end; i++) {
+          const file = paths[i]!;
+          results.set(
+            i,
+            await verifyOne(
+              {
+                file,
+                type: opts.type,
+                imaSigFile: opts.imaSigFile,
+                skip: opts.skipUnclassified?.has(file) ?? false,
+              },
+              kr,
+            ),
+          );
+          wake?.();
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      }
+    })().catch(onError);
     const handlers = this.workers.map((w) => [w, onMessage(w)] as const);
     for (const [w, h] of handlers) {
       w.on("message", h);
@@ -161,6 +198,8 @@ export class VerifyPool {
         wake = undefined;
       }
     } finally {
+      stop = true;
+      await localWork;
       for (const [w, h] of handlers) {
         w.off("message", h);
         w.off("error", onError);
