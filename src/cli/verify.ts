@@ -136,23 +136,74 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new UsageError("verify: no FILE given");
   const certs = values.cert ?? [];
   const imaSig = values["ima-sig"];
+  if (values.detached && type === "ima")
+    throw new UsageError("verify: --detached is for PE images and modules, not IMA");
   if (values.detached && positionals.length !== 1)
     throw new UsageError("verify: --detached takes exactly one FILE");
   // Only what the run needs is loaded: one file loads one verifier, many files the worker pool.
+  // The per-file core is fetched while the certificates load (module loading is I/O bound).
+  const core = import("../verify/batch-core.js");
+  core.catch(() => {});
   const { keyringsFromCerts } = await import("../verify/keyring.js");
   const kr = keyringsFromCerts(certs, version); // a bad certificate is reported before anything else
+  // Many files are likely: start the worker pool now, it loads while the directories are walked.
+  const isDir = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  let pool: import("../verify/batch.js").VerifyPool | undefined;
+  if (!values.detached && (positionals.length > 64 || positionals.some(isDir))) {
+    const b = await import("../verify/batch.js");
+    const size = b.poolSize(Number.POSITIVE_INFINITY);
+    if (size > 0) pool = new b.VerifyPool(b.loadAnchors(certs, version), version, size);
+  }
+  try {
+    return await verifyTargets(
+      core,
+      positionals,
+      { type, imaSig, detached: values.detached, json: values.json ?? false, certs, version },
+      kr,
+      pool,
+      io,
+    );
+  } finally {
+    await pool?.close();
+  }
+}
+
+interface RunOptions {
+  type: (typeof TYPES)[number] | undefined;
+  imaSig: string | undefined;
+  detached: string | undefined;
+  json: boolean;
+  certs: string[];
+  version: (typeof KERNELS)[number];
+}
+
+async function verifyTargets(
+  core: Promise<typeof import("../verify/batch-core.js")>,
+  positionals: string[],
+  o: RunOptions,
+  kr: import("../verify/keyring.js").Keyrings,
+  pool: import("../verify/batch.js").VerifyPool | undefined,
+  io: Io,
+): Promise<number> {
+  const { type, imaSig } = o;
   const list = targets(positionals);
   const lines: string[] = [];
   let allValid = true;
   const emit = (file: string, r: VerifyResult) => {
     if (r.verdict !== "valid") allValid = false;
-    lines.push(values.json ? jsonLine(file, r) : textLine(file, r));
+    lines.push(o.json ? jsonLine(file, r) : textLine(file, r));
   };
   if (imaSig) readOrFail(imaSig);
-  if (values.detached) {
+  if (o.detached) {
     const file = list[0]!.path;
     const content = readOrFail(file);
-    const sig = readOrFail(values.detached);
+    const sig = readOrFail(o.detached);
     const { detectType } = await import("../verify/detect.js");
     if (type === "pe" || (type === undefined && detectType(content, file) === "pe"))
       emit(file, (await import("../verify/pe.js")).verifyPeDetached(content, sig, kr));
@@ -160,20 +211,19 @@ async function run(argv: string[], io: Io): Promise<number> {
   } else {
     const items: BatchItem[] = [];
     if (list.length === 1) {
-      const { verifyOne } = await import("../verify/batch-core.js");
+      const { verifyOne } = await core;
       const t = list[0]!;
       items.push(await verifyOne({ file: t.path, type, imaSigFile: imaSig, skip: t.fromDir }, kr));
     } else {
-      const { verifyMany } = await import("../verify/batch.js");
       const fromDir = new Set(list.filter((t) => t.fromDir).map((t) => t.path));
       const paths = list.map((t) => t.path);
-      for await (const item of verifyMany(paths, certs, {
-        type,
-        version,
-        imaSigFile: imaSig,
-        skipUnclassified: fromDir,
-      }))
-        items.push(item);
+      const opts = { type, version: o.version, imaSigFile: imaSig, skipUnclassified: fromDir };
+      const { verifyMany } = await import("../verify/batch.js");
+      const source =
+        pool && paths.length >= 16
+          ? pool.run(paths, opts)
+          : verifyMany(paths, o.certs, { ...opts, workers: 0 });
+      for await (const item of source) items.push(item);
     }
     for (const it of items) {
       if ("error" in it) {

@@ -140,4 +140,4 @@ export async function verifyPath(
   return verifyBytes(readInput(path), kr, { name: path, ...opts });
 }
 
-export { type BatchItem, type BatchOptions, loadAnchors, verifyMany } from "./batch.js";
+export { type BatchItem, type BatchOptions, loadAnchors, poolSize, VerifyPool, verifyMany } from "./batch.js";

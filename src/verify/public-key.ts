@@ -168,6 +168,7 @@ export function publicKeyVerify(pub: PublicKeyInfo, sig: SignatureToCheck, v: Ke
 
 /** pkcs1pad_verify() + rsa_enc() + pkcs1pad_verify_complete(). */
 function rsaVerify(key: RsaKey, sig: SignatureToCheck, v: KernelVersion): VerifyOutcome {
+  if (sig.digest.length === 0) return no("EINVAL", "empty digest");
   if (sig.s.length !== key.keySize)
     return no("EINVAL", `signature is ${sig.s.length} bytes, key is ${key.keySize}`);
   // rsa.c: 6.1 requires s < n; 6.12 (rsa_check_payload()) 1 < s < n - 1

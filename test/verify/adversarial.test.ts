@@ -101,6 +101,43 @@ describe("signer identification", { skip: SKIP_SHARED }, () => {
   });
 });
 
+describe("signed-attribute rules (pkcs7_sig_note_authenticated_attr, pkcs7_verify_one)", {
+  skip: SKIP_SHARED,
+}, () => {
+  const image = unsignedImage();
+  const utc = (s: string) => tlv(0x17, new TextEncoder().encode(s));
+  test("a signingTime outside the embedded signer's validity: -EKEYREJECTED; inside: accepted", () => {
+    const old = signPe(image, testSigner(), {
+      extraAttrs: [attr("1.2.840.113549.1.9.5", utc("900101000000Z"))],
+    });
+    expectResult(verifyPe(old, keyrings(TEST_CA)), "invalid", "EKEYREJECTED");
+    const now = signPe(image, testSigner(), {
+      extraAttrs: [attr("1.2.840.113549.1.9.5", utc("260101000000Z"))],
+    });
+    expectResult(verifyPe(now, keyrings(TEST_CA)), "valid", "accept");
+  });
+  test("an attribute twice, or with two values: -EKEYREJECTED", () => {
+    const twice = signPe(image, testSigner(), {
+      extraAttrs: [attr(OID.contentType, oid(OID.spcIndirectData))],
+    });
+    expectResult(verifyPe(twice, keyrings(TEST_CA)), "invalid", "EKEYREJECTED");
+    const t2 = utc("260101000000Z");
+    const multi = signPe(image, testSigner(), { extraAttrs: [attr("1.2.840.113549.1.9.5", t2, t2)] });
+    expectResult(verifyPe(multi, keyrings(TEST_CA)), "invalid", "EKEYREJECTED");
+  });
+  test("a contentType attribute naming another type than the content: -EBADMSG", () => {
+    const s = testSigner();
+    const pe = signPe(image, s, {
+      skipContentType: true,
+      extraAttrs: [attr(OID.contentType, oid(OID.data))],
+    });
+    expectResult(verifyPe(pe, keyrings(TEST_CA)), "invalid", "EBADMSG");
+  });
+  test("no trusted key at all: every signature is untrusted, the kernel says ENOKEY", () => {
+    expectResult(verifyPe(signPe(image), createKeyrings("6.1")), "untrusted", "ENOKEY");
+  });
+});
+
 describe("adversarial (ANCHORS §1.7)", { skip: SKIP_SHARED }, () => {
   const image = unsignedImage();
   const signed = signPe(image);
