@@ -3,5 +3,6 @@
 export * from "./audit/index.js";
 export * from "./errno.js";
 export * from "./errors.js";
+export * from "./kernel/index.js";
 export * from "./lsm/index.js";
 export * from "./verify/index.js";

@@ -3,6 +3,7 @@ import { auditCommand } from "./audit.js";
 import type { Command } from "./command.js";
 import { explainCommand } from "./explain.js";
 import { reasonsCommand } from "./reasons.js";
+import { simCommand } from "./sim.js";
 import { statusCommand } from "./status.js";
 import { verifyCommand } from "./verify.js";
 
@@ -11,5 +12,6 @@ export const COMMANDS: readonly Command[] = [
   reasonsCommand,
   explainCommand,
   verifyCommand,
+  simCommand,
   auditCommand,
 ];

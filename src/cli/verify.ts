@@ -1,7 +1,7 @@
 // kernel-lockdown verify: PE images, kernel modules and IMA signatures, each
 // answered with a verdict and the kernel's own decision. The verification
 // library is imported only when the command runs (start-up stays lean).
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, UsageError } from "../errors.js";
 import type { BatchItem } from "../verify/batch.js";
@@ -39,25 +39,31 @@ interface Target {
 }
 
 function walk(dir: string, out: Target[]): void {
-  let names: string[];
+  let entries: import("node:fs").Dirent[];
   try {
-    names = readdirSync(dir).sort();
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     throw new InputError(
       dir,
       `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
-  for (const n of names) {
-    const p = join(dir, n);
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(p);
-    } catch {
-      continue; // dangling symlink
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const d of entries) {
+    const p = join(dir, d.name);
+    let isDir = d.isDirectory();
+    let isFile = d.isFile();
+    if (d.isSymbolicLink()) {
+      try {
+        const st = statSync(p);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        continue; // dangling symlink
+      }
     }
-    if (st.isDirectory()) walk(p, out);
-    else if (st.isFile()) out.push({ path: p, fromDir: true });
+    if (isDir) walk(p, out);
+    else if (isFile) out.push({ path: p, fromDir: true });
   }
 }
 
@@ -74,6 +80,14 @@ function targets(args: string[]): Target[] {
     else out.push({ path: a, fromDir: false });
   }
   return out;
+}
+
+function readOrFail(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new InputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 function jsonLine(file: string, r: VerifyResult): string {
@@ -122,34 +136,95 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new UsageError("verify: no FILE given");
   const certs = values.cert ?? [];
   const imaSig = values["ima-sig"];
+  if (values.detached && type === "ima")
+    throw new UsageError("verify: --detached is for PE images and modules, not IMA");
   if (values.detached && positionals.length !== 1)
     throw new UsageError("verify: --detached takes exactly one FILE");
-  const lib = await import("../verify/index.js");
-  lib.loadAnchors(certs, version); // an unreadable or bad certificate is reported before anything else
+  // Only what the run needs is loaded: one file loads one verifier, many files the worker pool.
+  // The per-file core is fetched while the certificates load (module loading is I/O bound).
+  const core = import("../verify/batch-core.js");
+  core.catch(() => {});
+  const { keyringsFromCerts } = await import("../verify/keyring.js");
+  const kr = keyringsFromCerts(certs, version); // a bad certificate is reported before anything else
+  // Many files are likely: start the worker pool now, it loads while the directories are walked.
+  const isDir = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  let pool: import("../verify/batch.js").VerifyPool | undefined;
+  if (!values.detached && (positionals.length > 64 || positionals.some(isDir))) {
+    const b = await import("../verify/batch.js");
+    const size = b.poolSize(Number.POSITIVE_INFINITY);
+    if (size > 0) pool = new b.VerifyPool(b.loadAnchors(certs, version), version, size);
+  }
+  try {
+    return await verifyTargets(
+      core,
+      positionals,
+      { type, imaSig, detached: values.detached, json: values.json ?? false, certs, version },
+      kr,
+      pool,
+      io,
+    );
+  } finally {
+    await pool?.close();
+  }
+}
+
+interface RunOptions {
+  type: (typeof TYPES)[number] | undefined;
+  imaSig: string | undefined;
+  detached: string | undefined;
+  json: boolean;
+  certs: string[];
+  version: (typeof KERNELS)[number];
+}
+
+async function verifyTargets(
+  core: Promise<typeof import("../verify/batch-core.js")>,
+  positionals: string[],
+  o: RunOptions,
+  kr: import("../verify/keyring.js").Keyrings,
+  pool: import("../verify/batch.js").VerifyPool | undefined,
+  io: Io,
+): Promise<number> {
+  const { type, imaSig } = o;
   const list = targets(positionals);
   const lines: string[] = [];
   let allValid = true;
   const emit = (file: string, r: VerifyResult) => {
     if (r.verdict !== "valid") allValid = false;
-    lines.push(values.json ? jsonLine(file, r) : textLine(file, r));
+    lines.push(o.json ? jsonLine(file, r) : textLine(file, r));
   };
-  if (values.detached) {
-    const kr = lib.keyringsFromCerts(certs, version);
+  if (imaSig) readOrFail(imaSig);
+  if (o.detached) {
     const file = list[0]!.path;
-    const content = lib.readInput(file);
-    const sig = lib.readInput(values.detached);
-    const isPe = type === "pe" || (type === undefined && lib.detectType(content, file) === "pe");
-    emit(file, isPe ? lib.verifyPeDetached(content, sig, kr) : lib.verifyModuleDetached(content, sig, kr));
+    const content = readOrFail(file);
+    const sig = readOrFail(o.detached);
+    const { detectType } = await import("../verify/detect.js");
+    if (type === "pe" || (type === undefined && detectType(content, file) === "pe"))
+      emit(file, (await import("../verify/pe.js")).verifyPeDetached(content, sig, kr));
+    else emit(file, (await import("../verify/module.js")).verifyModuleDetached(content, sig, kr));
   } else {
-    if (imaSig) lib.readInput(imaSig); // unreadable --ima-sig is a usage-level input error
     const items: BatchItem[] = [];
-    const fromDir = new Set(list.filter((t) => t.fromDir).map((t) => t.path));
-    for await (const item of lib.verifyMany(
-      list.map((t) => t.path),
-      certs,
-      { type, version, imaSigFile: imaSig, skipUnclassified: fromDir },
-    ))
-      items.push(item);
+    if (list.length === 1) {
+      const { verifyOne } = await core;
+      const t = list[0]!;
+      items.push(await verifyOne({ file: t.path, type, imaSigFile: imaSig, skip: t.fromDir }, kr));
+    } else {
+      const fromDir = new Set(list.filter((t) => t.fromDir).map((t) => t.path));
+      const paths = list.map((t) => t.path);
+      const opts = { type, version: o.version, imaSigFile: imaSig, skipUnclassified: fromDir };
+      const { verifyMany } = await import("../verify/batch.js");
+      const source =
+        pool && paths.length >= 16
+          ? pool.run(paths, opts)
+          : verifyMany(paths, o.certs, { ...opts, workers: 0 });
+      for await (const item of source) items.push(item);
+    }
     for (const it of items) {
       if ("error" in it) {
         if (it.skipped) continue;

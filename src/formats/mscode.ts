@@ -46,6 +46,7 @@ export function parseMsCode(content: Uint8Array, v: KernelVersion): MsCode {
   if (ct !== "msPeImageDataObjId" && ct !== "msIndividualSPKeyPurpose")
     fail("Unexpected content type OID", "EBADMSG");
   type.any("parameters");
+  if (!type.done) fail("trailing data in SpcAttributeTypeAndOptionalValue", "EBADMSG");
   const body = new Cursor(content, c.next(TAG.SEQUENCE, "content"));
   const alg = new Cursor(content, body.next(TAG.SEQUENCE, "digestAlgorithm"));
   const dOid = bytes(content, alg.next(TAG.OID, "algorithm"));
@@ -55,6 +56,8 @@ export function parseMsCode(content: Uint8Array, v: KernelVersion): MsCode {
   const d = IMAGE_DIGESTS[dname];
   if (!d || !(v === "6.1" ? d.v61 : d.v612)) fail(`Unsupported content type: ${dname}`, "ENOPKG");
   if (!alg.done) alg.any("parameters");
+  if (!alg.done) fail("trailing data in DigestAlgorithmIdentifier", "EBADMSG");
   const digest = bytes(content, body.next(TAG.OCTET_STRING, "digest"));
+  if (!body.done || !c.done) fail("trailing data in SpcIndirectDataContent", "EBADMSG");
   return { digestAlgo: d.name, digestOid: oidToString(dOid), digest };
 }

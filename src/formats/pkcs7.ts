@@ -136,6 +136,8 @@ export interface Pkcs7ParseOptions {
   version: KernelVersion;
   /** Called for each embedded certificate, in order, as x509_cert_parse() would finish it (may throw). */
   onCert?: (cert: X509Cert) => void;
+  /** The same for the "certificates" the grammar finds inside CRLs (parsed, then dropped). */
+  onCrlEntry?: (cert: X509Cert) => void;
 }
 
 /** pkcs7_extract_cert(): the element must be a SEQUENCE; the X.509 parser takes it from its header. */
@@ -169,7 +171,10 @@ export function parsePkcs7(msg: Uint8Array, opts: Pkcs7ParseOptions): Pkcs7Messa
   if (explicit) {
     const sdT = expect(msg, explicit.value, explicit.value + explicit.len, TAG.SEQUENCE, "SignedData");
     parseSignedData(msg, sdT, out, opts);
+    // the decoder checks each constructed element ends where its length says
+    if (sdT.end !== explicit.value + explicit.len) fail("trailing data in content [0]", "EBADMSG");
   }
+  if (!ci.done) fail("trailing data in ContentInfo", "EBADMSG");
   // pkcs7_check_authattrs()
   const first = out.signers[0];
   if (!first) fail("Inconsistently supplied authAttrs", "EINVAL");
@@ -198,9 +203,10 @@ function parseSignedData(msg: Uint8Array, sdT: Tlv, out: Pkcs7Message, opts: Pkc
   const dataType = lookUpOid(bytes(msg, inner.next(TAG.OID, "contentInfo.contentType")), v);
   const content = inner.optional(0xa0);
   if (content) {
-    const any = inner; // Data ::= ANY inside the [0] EXPLICIT
-    void any;
-    const d = new Cursor(msg, content).any("content");
+    // Data ::= ANY inside the [0] EXPLICIT
+    const wrapper = new Cursor(msg, content);
+    const d = wrapper.any("content");
+    if (!wrapper.done) fail("trailing data in content [0]", "EBADMSG");
     out.data = bytes(msg, d);
     out.dataHdrLen = d.hdr;
   }
@@ -219,7 +225,7 @@ function parseSignedData(msg: Uint8Array, sdT: Tlv, out: Pkcs7Message, opts: Pkc
     const lists = new Cursor(msg, crls);
     while (!lists.done) {
       const l = new Cursor(msg, lists.next(TAG.SEQUENCE, "CertificateList"));
-      while (!l.done) extractCert(msg, l.any("CRL entry"), { version: v });
+      while (!l.done) extractCert(msg, l.any("CRL entry"), { version: v, onCert: opts.onCrlEntry });
     }
   }
   const sis = sd.any("signerInfos");

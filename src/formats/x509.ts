@@ -244,6 +244,7 @@ export function parseX509(data: Uint8Array, v: KernelVersion): X509Cert {
   const tbsAlg = new Cursor(data, tbs.next(TAG.SEQUENCE, "signature"));
   const tbsSigOid = bytes(data, tbsAlg.next(TAG.OID, "algorithm"));
   if (!tbsAlg.done) tbsAlg.any("parameters");
+  if (!tbsAlg.done) err("trailing data in AlgorithmIdentifier");
   const tbsSigName = lookUpOid(tbsSigOid, v);
   const algo = sigAlgoFor(tbsSigName, v);
   if (!algo) err(`unsupported signature algorithm ${oidToString(tbsSigOid)}`, "ENOPKG");
@@ -266,6 +267,7 @@ export function parseX509(data: Uint8Array, v: KernelVersion): X509Cert {
   const keyAlg = new Cursor(data, spki.next(TAG.SEQUENCE, "algorithm"));
   const keyOid = bytes(data, keyAlg.next(TAG.OID, "algorithm"));
   const params = keyAlg.done ? undefined : keyAlg.any("parameters");
+  if (!keyAlg.done) err("trailing data in AlgorithmIdentifier");
   const keyBits = spki.next(TAG.BIT_STRING, "subjectPublicKey");
   const keyName = lookUpOid(keyOid, v);
   let pkeyAlgo: string;
@@ -315,6 +317,7 @@ export function parseX509(data: Uint8Array, v: KernelVersion): X509Cert {
   const outerAlg = new Cursor(data, cert.next(TAG.SEQUENCE, "signatureAlgorithm"));
   const outerOid = bytes(data, outerAlg.next(TAG.OID, "algorithm"));
   if (!outerAlg.done) outerAlg.any("parameters");
+  if (!outerAlg.done) err("trailing data in AlgorithmIdentifier");
   const sigT = cert.next(TAG.BIT_STRING, "signature");
   // x509_note_signature(): both algorithm fields must name the same algorithm
   if (lookUpOid(outerOid, v) !== tbsSigName)

@@ -1,14 +1,11 @@
 // One file of a batch: read it, pick its type, verify it. Shared by the
 // in-process path and the worker threads.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { LockdownError } from "../errors.js";
 import type { BatchItem } from "./batch.js";
 import { detectType } from "./detect.js";
-import { verifyIma } from "./ima.js";
 import type { Keyrings } from "./keyring.js";
-import { verifyModuleFile } from "./module.js";
-import { verifyPe } from "./pe.js";
 import { type FileType, refuse } from "./result.js";
 
 export interface WorkerJob {
@@ -42,11 +39,32 @@ function readXattr(file: string): Uint8Array | undefined {
   }
 }
 
+// One reusable read buffer per thread: thousands of modules would otherwise
+// allocate (and collect) hundreds of MiB. Results never keep references into it.
+let scratch = Buffer.allocUnsafe(1 << 20);
+
+function readWhole(file: string): Uint8Array {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (size > scratch.length) scratch = Buffer.allocUnsafe(size + (size >> 2));
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, scratch, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return scratch.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function verifyOne(job: WorkerJob, kr: Keyrings): Promise<BatchItem> {
   const { file } = job;
   let b: Uint8Array;
   try {
-    b = readFileSync(file);
+    b = readWhole(file);
   } catch (e) {
     return {
       file,
@@ -58,8 +76,10 @@ export async function verifyOne(job: WorkerJob, kr: Keyrings): Promise<BatchItem
     if (job.skip && job.type !== "ima" && (detected === undefined || (job.type && job.type !== detected)))
       return { file, error: `${file}: not a ${job.type ?? "PE image or kernel module"}`, skipped: true };
     const type = job.type ?? (job.imaSigFile ? "ima" : detected);
-    if (type === "pe") return { file, result: verifyPe(b, kr) };
-    if (type === "module") return { file, result: await verifyModuleFile(b, kr) };
+    // Each verifier is loaded when first needed: a one-file run loads only its own.
+    if (type === "pe") return { file, result: (await import("./pe.js")).verifyPe(b, kr) };
+    if (type === "module")
+      return { file, result: await (await import("./module.js")).verifyModuleFile(b, kr) };
     if (type === "ima") {
       let sig: Uint8Array | undefined;
       if (job.imaSigFile) {
@@ -83,7 +103,7 @@ export async function verifyOne(job: WorkerJob, kr: Keyrings): Promise<BatchItem
             message: "no security.ima value given",
           },
         };
-      return { file, result: verifyIma({ content: b }, sig, kr) };
+      return { file, result: (await import("./ima.js")).verifyIma({ content: b }, sig, kr) };
     }
     return { file, error: `${file}: not a PE image or kernel module (give --type)` };
   } catch (e) {

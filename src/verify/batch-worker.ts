@@ -5,12 +5,14 @@ import { keyringsFromAnchors } from "./batch.js";
 import { verifyOne, type WorkerJob, type WorkerReply } from "./batch-core.js";
 
 const kr = keyringsFromAnchors(workerData.anchors, workerData.version);
-parentPort!.on("message", async (m: { jobs?: WorkerJob[]; done?: boolean }) => {
-  if (m.done || !m.jobs) {
-    parentPort!.close();
-    return;
-  }
-  const replies: WorkerReply[] = [];
-  for (const j of m.jobs) replies.push({ index: j.index!, item: await verifyOne(j, kr) });
-  parentPort!.postMessage({ replies });
+// Chunks are handled one after another, in arrival order.
+let queue: Promise<void> = Promise.resolve();
+parentPort!.on("message", (m: { jobs?: WorkerJob[] }) => {
+  const jobs = m.jobs;
+  if (!jobs) return;
+  queue = queue.then(async () => {
+    const replies: WorkerReply[] = [];
+    for (const j of jobs) replies.push({ index: j.index!, item: await verifyOne(j, kr) });
+    parentPort!.postMessage({ replies });
+  });
 });

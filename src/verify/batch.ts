@@ -79,10 +79,139 @@ export function keyringsFromAnchors(
   return kr;
 }
 
-const WORKER_URL = new URL(
-  import.meta.url.endsWith(".ts") ? "./batch-worker.ts" : "./batch-worker.js",
-  import.meta.url,
-);
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(FROM_SOURCE ? "./batch-worker.ts" : "./batch-worker.js", import.meta.url);
+
+/** A worker thread running batch-worker; from TypeScript sources (tests) tsx is registered in it first. */
+function spawnWorker(workerData: unknown): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
+  const boot = `import("tsx/esm/api").then((m) => m.register()).then(() => import(${JSON.stringify(WORKER_URL.href)}))`;
+  return new Worker(boot, { eval: true, workerData, execArgv: [] });
+}
+
+/** How many worker threads a batch of `count` files deserves (none for small batches). */
+export function poolSize(count: number, workers?: number): number {
+  return workers ?? (count >= 64 ? Math.max(1, Math.min(availableParallelism(), 8)) : 0);
+}
+
+/**
+ * Worker threads with the keyrings built once each. Started early (before the
+ * file list is known) they load while the caller walks directories.
+ */
+export class VerifyPool {
+  private readonly workers: Worker[] = [];
+  private busy = false;
+  private local: Keyrings | undefined;
+
+  /**
+   * `size` threads in all: the calling thread takes part (it would only wait
+   * otherwise), so `size - 1` workers are started.
+   */
+  constructor(
+    private readonly anchors: { file: string; der: Uint8Array[] }[],
+    private readonly version: KernelVersion,
+    size: number,
+  ) {
+    for (let i = 1; i < size; i++) this.workers.push(spawnWorker({ anchors, version }));
+  }
+
+  /** Verifies `paths`, yielding results in input order. One run at a time. */
+  async *run(paths: readonly string[], opts: BatchOptions = {}): AsyncGenerator<BatchItem> {
+    if (this.busy) throw new Error("VerifyPool.run() is already running");
+    this.busy = true;
+    const results = new Map<number, BatchItem>();
+    let nextOut = 0;
+    let nextIn = 0;
+    let wake: (() => void) | undefined;
+    let failure: Error | undefined;
+    const CHUNK = 32;
+    const feed = (w: Worker) => {
+      if (nextIn >= paths.length) return;
+      const jobs: WorkerJob[] = [];
+      for (let k = 0; k < CHUNK && nextIn < paths.length; k++, nextIn++)
+        jobs.push({
+          index: nextIn,
+          file: paths[nextIn]!,
+          type: opts.type,
+          imaSigFile: opts.imaSigFile,
+          skip: opts.skipUnclassified?.has(paths[nextIn]!) ?? false,
+        });
+      w.postMessage({ jobs });
+    };
+    const onMessage = (w: Worker) => (m: { replies: WorkerReply[] }) => {
+      for (const r of m.replies) results.set(r.index, r.item);
+      feed(w);
+      wake?.();
+    };
+    const onError = (e: unknown) => {
+      failure = e instanceof Error ? e : new Error(String(e));
+      wake?.();
+    };
+    // The calling thread verifies chunks too, yielding to the event loop between files.
+    this.local ??= keyringsFromAnchors(this.anchors, this.version);
+    const kr = this.local;
+    let stop = false;
+    const localWork = (async () => {
+      while (!stop && !failure && nextIn < paths.length) {
+        const start = nextIn;
+        const end = Math.min(paths.length, start + CHUNK);
+        nextIn = end;
+        for (let i = start; i < end; i++) {
+          const file = paths[i]!;
+          results.set(
+            i,
+            await verifyOne(
+              {
+                file,
+                type: opts.type,
+                imaSigFile: opts.imaSigFile,
+                skip: opts.skipUnclassified?.has(file) ?? false,
+              },
+              kr,
+            ),
+          );
+          wake?.();
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      }
+    })().catch(onError);
+    const handlers = this.workers.map((w) => [w, onMessage(w)] as const);
+    for (const [w, h] of handlers) {
+      w.on("message", h);
+      w.on("error", onError);
+      feed(w);
+      feed(w); // two chunks in flight: a worker never waits for the next one
+    }
+    try {
+      while (nextOut < paths.length) {
+        const item = results.get(nextOut);
+        if (item) {
+          results.delete(nextOut);
+          nextOut++;
+          yield item;
+          continue;
+        }
+        if (failure) throw failure;
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        wake = undefined;
+      }
+    } finally {
+      stop = true;
+      await localWork;
+      for (const [w, h] of handlers) {
+        w.off("message", h);
+        w.off("error", onError);
+      }
+      this.busy = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
 
 /** Verifies `paths` against the certificates of `certFiles`, yielding results in input order. */
 export async function* verifyMany(
@@ -92,7 +221,7 @@ export async function* verifyMany(
 ): AsyncGenerator<BatchItem> {
   const version = opts.version ?? "6.1";
   const anchors = loadAnchors(certFiles, version);
-  const n = opts.workers ?? (paths.length >= 64 ? Math.max(1, Math.min(availableParallelism(), 8)) : 0);
+  const n = poolSize(paths.length, opts.workers);
   if (n === 0 || paths.length < 2) {
     const kr = keyringsFromAnchors(anchors, version);
     for (const file of paths)
@@ -107,59 +236,10 @@ export async function* verifyMany(
       );
     return;
   }
-  const results = new Map<number, BatchItem>();
-  let nextOut = 0;
-  let nextIn = 0;
-  let wake: (() => void) | undefined;
-  let failure: Error | undefined;
-  const CHUNK = 8;
-  const workers: Worker[] = [];
-  const feed = (w: Worker) => {
-    if (nextIn >= paths.length) {
-      w.postMessage({ done: true });
-      return;
-    }
-    const jobs: WorkerJob[] = [];
-    for (let k = 0; k < CHUNK && nextIn < paths.length; k++, nextIn++)
-      jobs.push({
-        index: nextIn,
-        file: paths[nextIn]!,
-        type: opts.type,
-        imaSigFile: opts.imaSigFile,
-        skip: opts.skipUnclassified?.has(paths[nextIn]!) ?? false,
-      });
-    w.postMessage({ jobs });
-  };
-  for (let i = 0; i < Math.min(n, Math.ceil(paths.length / CHUNK)); i++) {
-    const w = new Worker(WORKER_URL, { workerData: { anchors, version } });
-    workers.push(w);
-    w.on("message", (m: { replies: WorkerReply[] }) => {
-      for (const r of m.replies) results.set(r.index, r.item);
-      feed(w);
-      wake?.();
-    });
-    w.on("error", (e) => {
-      failure = e instanceof Error ? e : new Error(String(e));
-      wake?.();
-    });
-    feed(w);
-  }
+  const pool = new VerifyPool(anchors, version, Math.min(n, Math.ceil(paths.length / 32)));
   try {
-    while (nextOut < paths.length) {
-      const item = results.get(nextOut);
-      if (item) {
-        results.delete(nextOut);
-        nextOut++;
-        yield item;
-        continue;
-      }
-      if (failure) throw failure;
-      await new Promise<void>((r) => {
-        wake = r;
-      });
-      wake = undefined;
-    }
+    yield* pool.run(paths, opts);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
 }

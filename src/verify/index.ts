@@ -36,10 +36,10 @@
  */
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
-import type { KernelVersion } from "../formats/oid-registry.js";
 import { detectType } from "./detect.js";
 import { verifyIma } from "./ima.js";
-import { createKeyrings, type Keyring, type Keyrings, loadCertFile } from "./keyring.js";
+import type { Keyring, Keyrings } from "./keyring.js";
+import { loadCertFile } from "./keyring.js";
 import { verifyModuleFile } from "./module.js";
 import { verifyPe } from "./pe.js";
 import { type FileType, refuse, type VerifyResult } from "./result.js";
@@ -55,6 +55,7 @@ export {
   Keyring,
   type Keyrings,
   keyFromDer,
+  keyringsFromCerts,
   loadCertFile,
 } from "./keyring.js";
 export {
@@ -79,17 +80,6 @@ export {
 /** Adds every certificate of a PEM/DER file to a keyring. */
 export function addCertFile(kr: Keyring, path: string, keyrings?: Keyrings): Keyring {
   for (const k of loadCertFile(path, keyrings?.version ?? "6.1", keyrings?.blacklist)) kr.add(k);
-  return kr;
-}
-
-/** Keyrings whose .builtin and .ima hold the certificates of `files` (the CLI's --cert). */
-export function keyringsFromCerts(files: readonly string[], version: KernelVersion = "6.1"): Keyrings {
-  const kr = createKeyrings(version);
-  for (const f of files)
-    for (const k of loadCertFile(f, version, kr.blacklist)) {
-      kr.builtin.add(k);
-      kr.ima.add(k);
-    }
   return kr;
 }
 
@@ -150,4 +140,4 @@ export async function verifyPath(
   return verifyBytes(readInput(path), kr, { name: path, ...opts });
 }
 
-export { type BatchItem, type BatchOptions, loadAnchors, verifyMany } from "./batch.js";
+export { type BatchItem, type BatchOptions, loadAnchors, poolSize, VerifyPool, verifyMany } from "./batch.js";

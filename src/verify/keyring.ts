@@ -186,3 +186,14 @@ export function loadCertFile(path: string, version: KernelVersion = "6.1", black
     throw e;
   }
 }
+
+/** Keyrings whose .builtin and .ima hold the certificates of `files` (the CLI's --cert). */
+export function keyringsFromCerts(files: readonly string[], version: KernelVersion = "6.1"): Keyrings {
+  const kr = createKeyrings(version);
+  for (const f of files)
+    for (const k of loadCertFile(f, version, kr.blacklist)) {
+      kr.builtin.add(k);
+      kr.ima.add(k);
+    }
+  return kr;
+}

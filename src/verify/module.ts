@@ -61,14 +61,12 @@ export function verifyModule(file: Uint8Array, keyrings: Keyrings, opts: ModuleO
     if (keyrings.blacklist.isBinBlacklisted(h))
       kernel = refuse("EKEYREJECTED", `Module hash ${h} is blacklisted`);
   }
-  // The verdict, against every anchor
-  const r = verifyPkcs7Signature(
-    split.pkcs7,
-    split.content,
-    keyrings,
-    anchorsOf(keyrings, "module"),
-    "module",
-  );
+  // The verdict, against every anchor. With the default keyrings the kernel's last pass searched
+  // .secondary then .platform just as the anchor set does, so its findings are the verdict's.
+  const r =
+    !opts.kernelKeyrings && kr
+      ? kr
+      : verifyPkcs7Signature(split.pkcs7, split.content, keyrings, anchorsOf(keyrings, "module"), "module");
   let { verdict, message } = pkcs7Verdict(r);
   if (
     verdict === "valid" &&
@@ -77,7 +75,6 @@ export function verifyModule(file: Uint8Array, keyrings: Keyrings, opts: ModuleO
     /blacklisted/.test(kernel.reason)
   )
     ({ verdict, message } = { verdict: "untrusted", message: kernel.reason });
-  void kr;
   return { type: "module", verdict, kernel, signatures: reports(r, verdict, message), message };
 }
 

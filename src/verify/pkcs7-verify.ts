@@ -63,6 +63,8 @@ export function parseMessage(der: Uint8Array, keyrings: Keyrings): ParsedPkcs7 {
         verified: false,
       });
     },
+    // x509_cert_parse() runs on them too, so its failures count
+    onCrlEntry: (cert) => void checkCert(cert, v, keyrings.blacklist.isTbsBlacklisted),
   });
   // The embedded list is the [0]/[2] certificates only (CRL "certificates" were parsed and dropped).
   const embedded = certs.filter((n) => msg.certs.includes(n.c.cert));

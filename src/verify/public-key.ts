@@ -48,9 +48,29 @@ const SHA3 = new Set(["sha3-256", "sha3-384", "sha3-512"]);
 
 interface RsaKey {
   kind: "rsa";
-  n: bigint;
+  /** The modulus and the modulus minus one, big-endian, exactly keySize bytes. */
+  n: Uint8Array;
+  nMinus1: Uint8Array;
   keySize: number;
   node: KeyObject;
+}
+
+/** Big-endian comparison of equal-length byte strings. */
+function cmp(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+function minusOne(n: Uint8Array): Uint8Array {
+  const r = new Uint8Array(n);
+  for (let i = r.length - 1; i >= 0; i--) {
+    if (r[i]! > 0) {
+      r[i] = r[i]! - 1;
+      break;
+    }
+    r[i] = 0xff;
+  }
+  return r;
 }
 interface EcKey {
   kind: "ec";
@@ -87,7 +107,8 @@ function loadKey(pub: PublicKeyInfo): RsaKey | EcKey | ErrnoName {
       else
         r = {
           kind: "rsa",
-          n: toBig(nb.subarray(i)),
+          n: nb.subarray(i),
+          nMinus1: minusOne(nb.subarray(i)),
           keySize,
           node: createPublicKey({ key: Buffer.from(pub.spki), format: "der", type: "spki" }),
         };
@@ -147,10 +168,15 @@ export function publicKeyVerify(pub: PublicKeyInfo, sig: SignatureToCheck, v: Ke
 
 /** pkcs1pad_verify() + rsa_enc() + pkcs1pad_verify_complete(). */
 function rsaVerify(key: RsaKey, sig: SignatureToCheck, v: KernelVersion): VerifyOutcome {
+  if (sig.digest.length === 0) return no("EINVAL", "empty digest");
   if (sig.s.length !== key.keySize)
     return no("EINVAL", `signature is ${sig.s.length} bytes, key is ${key.keySize}`);
-  const s = toBig(sig.s);
-  if (v === "6.1" ? s >= key.n : s <= 1n || s >= key.n - 1n)
+  // rsa.c: 6.1 requires s < n; 6.12 (rsa_check_payload()) 1 < s < n - 1
+  const s = sig.s;
+  let small = true;
+  for (let i = 0; i < s.length - 1 && small; i++) small = s[i] === 0;
+  const tooBig = v === "6.1" ? cmp(s, key.n) >= 0 : cmp(s, key.nMinus1) >= 0;
+  if (tooBig || (v === "6.12" && small && s[s.length - 1]! <= 1))
     return no("EINVAL", "signature value out of range for the key");
   const em = publicDecrypt({ key: key.node, padding: constants.RSA_NO_PADDING }, sig.s);
   if (em.length !== key.keySize) return no("EINVAL", "bad RSA output length");

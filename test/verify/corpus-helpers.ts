@@ -1,6 +1,18 @@
 // Reading ../shared/corpus/manifest.json: every (entry, trust anchor) pair
 // with an expected verdict, and the kernel model's answer for it.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { KernelVersion } from "../../src/formats/oid-registry.js";
+import {
+  createKeyrings,
+  loadCertFile,
+  type VerifyResult,
+  verifyIma,
+  verifyModuleDetached,
+  verifyModuleFile,
+  verifyPe,
+  verifyPeDetached,
+} from "../../src/verify/index.js";
 import { HAVE_SHARED, sharedPath } from "../helpers/shared.js";
 
 export interface Reference {
@@ -47,4 +59,41 @@ export function corpusCases(): Case[] {
     }
   }
   return out;
+}
+
+function keyrings(anchor: string, v: KernelVersion) {
+  const kr = createKeyrings(v);
+  for (const k of loadCertFile(join(CORPUS, anchor), v)) {
+    kr.builtin.add(k);
+    kr.ima.add(k);
+  }
+  return kr;
+}
+
+const read = (p: string) => readFileSync(join(CORPUS, p));
+
+/** The content a detached signature covers, found from the manifest's reference command. */
+function detachedContent(c: Case): string {
+  for (const r of c.references) {
+    const m = /-content (\S+)/.exec(r.command) ?? /sbverify .*--detached \S+ (\S+)/.exec(r.command);
+    if (m) return m[1]!;
+  }
+  throw new Error(`no content for ${c.path}`);
+}
+
+/** Verifies one case the way its kind asks for. */
+export async function run(c: Case, v: KernelVersion): Promise<VerifyResult> {
+  const kr = keyrings(c.anchor, v);
+  const path = c.path.split("#")[0]!;
+  if (c.kind === "pe-image") return verifyPe(read(path), kr);
+  if (c.kind.startsWith("kernel-module")) return verifyModuleFile(read(path), kr);
+  if (c.kind === "ima-xattr-value" || c.kind === "ima-check")
+    return verifyIma({ content: read(c.signedFile!) }, read(path), kr);
+  if (c.kind === "pkcs7-der") {
+    const content = read(detachedContent(c));
+    return path.startsWith("pe/")
+      ? verifyPeDetached(content, read(path), kr)
+      : verifyModuleDetached(content, read(path), kr);
+  }
+  throw new Error(`unhandled kind ${c.kind}`);
 }

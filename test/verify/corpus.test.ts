@@ -4,58 +4,10 @@
 // 6.12.117 sources, the source wins and the departure is asserted explicitly
 // (KERNEL_SOURCE_DEPARTURES), by mechanism, never by file name.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, test } from "node:test";
-import type { KernelVersion } from "../../src/formats/oid-registry.js";
-import {
-  createKeyrings,
-  loadCertFile,
-  type VerifyResult,
-  verifyIma,
-  verifyModuleDetached,
-  verifyModuleFile,
-  verifyPe,
-  verifyPeDetached,
-} from "../../src/verify/index.js";
+import type { VerifyResult } from "../../src/verify/index.js";
 import { SKIP_SHARED } from "../helpers/shared.js";
-import { type Case, CORPUS, corpusCases } from "./corpus-helpers.js";
-
-function keyrings(anchor: string, v: KernelVersion) {
-  const kr = createKeyrings(v);
-  for (const k of loadCertFile(join(CORPUS, anchor), v)) {
-    kr.builtin.add(k);
-    kr.ima.add(k);
-  }
-  return kr;
-}
-
-const read = (p: string) => readFileSync(join(CORPUS, p));
-
-/** The content a detached signature covers, found from the manifest's reference command. */
-function detachedContent(c: Case): string {
-  for (const r of c.references) {
-    const m = /-content (\S+)/.exec(r.command) ?? /sbverify .*--detached \S+ (\S+)/.exec(r.command);
-    if (m) return m[1]!;
-  }
-  throw new Error(`no content for ${c.path}`);
-}
-
-export async function run(c: Case, v: KernelVersion): Promise<VerifyResult> {
-  const kr = keyrings(c.anchor, v);
-  const path = c.path.split("#")[0]!;
-  if (c.kind === "pe-image") return verifyPe(read(path), kr);
-  if (c.kind.startsWith("kernel-module")) return verifyModuleFile(read(path), kr);
-  if (c.kind === "ima-xattr-value" || c.kind === "ima-check")
-    return verifyIma({ content: read(c.signedFile!) }, read(path), kr);
-  if (c.kind === "pkcs7-der") {
-    const content = read(detachedContent(c));
-    return path.startsWith("pe/")
-      ? verifyPeDetached(content, read(path), kr)
-      : verifyModuleDetached(content, read(path), kr);
-  }
-  throw new Error(`unhandled kind ${c.kind}`);
-}
+import { type Case, corpusCases, run } from "./corpus-helpers.js";
 
 /**
  * Where the corpus's kernel model and the kernel sources differ, what the
