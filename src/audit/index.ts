@@ -135,14 +135,12 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
       base += files.get(k.release)?.length ?? 0;
     }
   }
-  const batches = new Map(
-    kernels.map((k) => [
-      k.release,
-      verifier.modules(files.get(k.release) ?? [], (d) =>
-        opts.progress?.("modules", (progressBase.get(k.release) ?? 0) + d, total),
-      ),
-    ]),
-  );
+  // The first kernel's modules start now (their workers prefetch); later kernels when their turn comes.
+  const startBatch = (k: InstalledKernel) =>
+    verifier.modules(files.get(k.release) ?? [], (d) =>
+      opts.progress?.("modules", (progressBase.get(k.release) ?? 0) + d, total),
+    );
+  const batches = new Map(kernels.slice(0, 1).map((k) => [k.release, startBatch(k)]));
 
   const cmdline = cmdlineSources(root);
   const invs = invocations(root);
@@ -190,7 +188,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
       notes.push(
         `${k.release}: builtin certificates not found (${keys.detail}); its modules are checked against --cert only`,
       );
-    const batch = batches.get(k.release);
+    const batch = list.length > 0 ? (batches.get(k.release) ?? startBatch(k)) : undefined;
     const results = batch
       ? await batch.verify({
           version: versionOf(k.release),

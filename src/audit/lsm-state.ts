@@ -177,7 +177,8 @@ export function currentState(
       level = "none";
       source = "the lockdown LSM is not active (not in /sys/kernel/security/lsm)";
     } else if (root.exists("/sys/kernel/security/lockdown")) {
-      source = "/sys/kernel/security/lockdown exists but could not be read (it is mode 0600: run the audit as root)";
+      source =
+        "/sys/kernel/security/lockdown exists but could not be read (it is mode 0600: run the audit as root)";
     } else {
       // No securityfs answer: say what we can see instead of guessing.
       const why: string[] = [];

@@ -98,6 +98,18 @@ export function startModuleBatch(
       for (const w of workers) w.postMessage({ keys });
       try {
         await all;
+      } catch {
+        // A worker died (out of memory, a bug): finish what is missing in this thread.
+        const kr = moduleKeyrings(keys);
+        for (let i = 0; i < files.length; i++) {
+          if (results[i]) continue;
+          const file = files[i] as string;
+          try {
+            results[i] = { file, ...checkModule(await moduleImage(file, readFileSync(file)), kr) };
+          } catch (e) {
+            results[i] = { file, verdict: "invalid", errno: "EBADMSG", detail: (e as Error).message };
+          }
+        }
       } finally {
         await Promise.all(workers.map((w) => w.terminate()));
       }
