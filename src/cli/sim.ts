@@ -27,9 +27,9 @@ Exit: 0 when the scenario ran (whatever the results), 2 for a malformed scenario
 (one line naming the step and field) or unreadable input.`;
 
 async function runTry(values: Record<string, unknown>, ops: string[], io: Io): Promise<number> {
-  const { tryOperation, TRY_USAGE } = await import("../kernel/try.js");
+  const { tryOperation } = await import("../kernel/try.js");
   const kernel = oneOf("sim", "kernel", values.kernel as string | undefined, ["6.1", "6.12"] as const);
-  if (!kernel) throw new UsageError("sim: --try needs --kernel 6.1 or 6.12");
+  if (!kernel) throw new UsageError("--try needs --kernel 6.1 or 6.12");
   const level =
     oneOf(
       "sim",
@@ -37,7 +37,8 @@ async function runTry(values: Record<string, unknown>, ops: string[], io: Io): P
       values.level as string | undefined,
       ["none", "integrity", "confidentiality"] as const,
     ) ?? "none";
-  if (ops.length === 0) throw new UsageError(`sim: --try needs an operation\n${TRY_USAGE}`);
+  if (ops.length === 0)
+    throw new UsageError('--try needs an operation (e.g. --try "open /dev/mem"; see --help)');
   for (const op of ops) {
     const opts: Parameters<typeof tryOperation>[1] = { version: kernel, level };
     if (values.runtime) opts.runtime = true;
@@ -48,7 +49,7 @@ async function runTry(values: Record<string, unknown>, ops: string[], io: Io): P
       const cfg: Record<string, boolean | string> = {};
       for (const c of values.config as string[]) {
         const m = /^([A-Za-z0-9_]+)=(.*)$/.exec(c);
-        if (!m) throw new UsageError(`sim: --config expects SYMBOL=VALUE (got "${c}")`);
+        if (!m) throw new UsageError(`--config expects SYMBOL=VALUE (got "${c}")`);
         const v = m[2]!;
         cfg[m[1]!] = v === "y" || v === "true" ? true : v === "n" || v === "false" ? false : v;
       }
@@ -86,11 +87,10 @@ export const simCommand: Command = {
       config: { type: "string", multiple: true },
     });
     if (values.try) {
-      if (positionals.length) throw new UsageError("sim: give a scenario file or --try, not both");
+      if (positionals.length) throw new UsageError("give a scenario file or --try, not both");
       return runTry(values as Record<string, unknown>, values.try, io);
     }
-    if (positionals.length !== 1)
-      throw new UsageError("sim: expected one SCENARIO.json (or --try OPERATION)");
+    if (positionals.length !== 1) throw new UsageError("expected one SCENARIO.json (or --try OPERATION)");
     const { loadScenario, runScenario, outputLines, transcript } = await import("../kernel/scenario.js");
     const s = loadScenario(positionals[0]!);
     const out = await runScenario(s);
