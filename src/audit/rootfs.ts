@@ -4,11 +4,15 @@
 // missing file is `undefined`, an unreadable one is also recorded so the report
 // can say what it could not see (unprivileged runs).
 import {
+  closeSync,
   type Dirent,
+  fstatSync,
   lstatSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   realpathSync,
   statSync,
 } from "node:fs";
@@ -106,6 +110,23 @@ export class Root {
     } catch (e) {
       this.note(rel, e);
       return undefined;
+    }
+  }
+
+  /** The first `n` bytes of a regular file (undefined when absent or unreadable). */
+  head(rel: string, n: number): Buffer | undefined {
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.host(rel), "r");
+      if (!fstatSync(fd).isFile()) return undefined;
+      const b = Buffer.alloc(n);
+      const got = readSync(fd, b, 0, n, 0);
+      return b.subarray(0, got);
+    } catch (e) {
+      this.note(rel, e);
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 

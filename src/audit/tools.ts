@@ -78,6 +78,13 @@ export const TOOLS: readonly ToolInfo[] = [
     remedy: MSR_REMEDY,
   },
   {
+    names: ["hwclock", "kbdrate"],
+    id: "tool.ioport-optional",
+    reason: null,
+    does: "uses the kernel's interfaces (/dev/rtc, KDKBDREP); raw I/O ports only in fallback modes (hwclock --directisa)",
+    remedy: "",
+  },
+  {
     names: ["turbostat", "cpuid", "x86info", "cpupower", "powertop"],
     id: "tool.msr-read",
     reason: null,
@@ -377,8 +384,36 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
 }
 
 /** Local binaries not in the table: ELF imports of ioperm/iopl, /dev/mem and /dev/port strings. */
+function isElf(b: Uint8Array): boolean {
+  return b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+}
+
 function nativeFindings(root: Root): Finding[] {
   const out: Finding[] = [];
+  // System directories: only the dynamic imports, which sit in the first pages of an ELF file.
+  const seen = new Set<string>();
+  for (const dir of ["/usr/bin", "/usr/sbin", "/bin", "/sbin"]) {
+    for (const e of root.list(dir)) {
+      if (!(e.isFile() || e.isSymbolicLink()) || toolFor(e.name)) continue;
+      const key = `${dir.replace(/^\/usr/, "")}/${e.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const path = `${dir}/${e.name}`;
+      const b = root.head(path, 64 * 1024);
+      if (!b || !isElf(b)) continue;
+      if (b.includes("\0ioperm\0") || b.includes("\0iopl\0"))
+        out.push(
+          finding({
+            id: "tool.ioport",
+            reason: "LOCKDOWN_IOPORT",
+            subject: path,
+            evidence: `${path} imports ioperm()/iopl() (its dynamic symbol table): raising I/O port access is refused with EPERM under lockdown`,
+            remedy:
+              "Replace the raw port access with a kernel driver interface, or keep this host without lockdown.",
+          }),
+        );
+    }
+  }
   const dirs = ["/usr/local/bin", "/usr/local/sbin", ...root.names("/opt").map((n) => `/opt/${n}/bin`)];
   let budget = 512 * 1024 * 1024;
   for (const dir of dirs) {
