@@ -378,6 +378,15 @@ describe("an offline root with look-alikes", () => {
     put(d, "etc/default/kdump-tools", 'USE_KDUMP=1\nKDUMP_KEXEC_ARGS="-s"\n');
     put(d, "etc/default/kexec", "LOAD_KEXEC=false\n");
     put(d, "etc/initramfs-tools/conf.d/resume", "RESUME=none\n");
+    const elf = (imports: string) =>
+      Buffer.concat([
+        Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]),
+        Buffer.alloc(56),
+        Buffer.from(`\0libc.so.6\0${imports}\0GLIBC_2.2.5\0`),
+      ]);
+    put(d, "usr/sbin/portpoke", elf("ioperm\0outb"));
+    put(d, "usr/sbin/hwclock", elf("iopl\0ioctl"));
+    put(d, "usr/bin/ls", elf("opendir\0readdir"));
   });
   after(() => rmSync(d, { recursive: true, force: true }));
 
@@ -388,6 +397,7 @@ describe("an offline root with look-alikes", () => {
       "ima.kexec-appraisal-not-enforced integrity ima_appraise=log (/etc/default/grub)",
       "tool.bpf-tracing confidentiality /usr/share/bcc/tools/opensnoop",
       "tool.bpf-tracing confidentiality /usr/share/bcc/tools/opensnoop",
+      "tool.ioport integrity /usr/sbin/portpoke",
       "tool.pci-write.invoked integrity /etc/systemd/system/probe.service:3",
       "tool.perf.invoked confidentiality /etc/systemd/system/probe.service:2",
       "tracefs.mount confidentiality /etc/fstab:1",
