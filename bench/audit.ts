@@ -12,16 +12,18 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildRoot, CACHE } from "../test/fixtures/build-root.js";
+import { buildRoot, CACHE, type Expected } from "../test/fixtures/build-root.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf("--runs") + 1] ?? 5) || 5;
 const rootArg = args.includes("--root") ? args[args.indexOf("--root") + 1] : undefined;
 const root = rootArg ?? join(CACHE, "root-full");
+let expected: Expected | undefined;
 if (!rootArg) {
   const t = performance.now();
   const e = buildRoot({ out: root, full: true });
+  expected = e;
   console.log(
     `fixture: ${root} (${e.release}, ${e.findings.length} planted problems) ready in ${Math.round(performance.now() - t)} ms`,
   );
@@ -30,11 +32,13 @@ const cli = join(REPO, "bin", "kernel-lockdown.js");
 if (!existsSync(join(REPO, "dist", "cli", "main.js")))
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: REPO, stdio: "inherit" });
 
-function once(env: Record<string, string>): {
-  wall: number;
-  cpu: number;
-  json: { kernels: { modules: { total: number } }[]; findings: unknown[]; elapsedMs: number };
-} {
+type Json = {
+  kernels: { modules: { total: number } }[];
+  findings: { id: string; reason: string; breaksAt: string; subject: string }[];
+  elapsedMs: number;
+};
+
+function once(env: Record<string, string>): { wall: number; cpu: number; json: Json } {
   const t = performance.now();
   const r = spawnSync(
     "/usr/bin/time",
@@ -65,5 +69,27 @@ try {
   }
 } finally {
   rmSync(cacheDir, { recursive: true, force: true });
+}
+if (expected) {
+  // The answer must be right, not only fast: every planted problem, nothing else.
+  const j = once({}).json;
+  const missing = expected.findings.filter(
+    (p) =>
+      !j.findings.some(
+        (f) =>
+          f.id === p.id &&
+          f.subject.includes(p.subject) &&
+          f.reason === p.reason &&
+          f.breaksAt === p.breaksAt,
+      ),
+  );
+  const extra = j.findings.filter(
+    (f) => !expected?.findings.some((p) => p.id === f.id && f.subject.includes(p.subject)),
+  );
+  console.log(
+    `answer: ${expected.findings.length - missing.length}/${expected.findings.length} planted problems found, ${extra.length} unexpected finding(s)`,
+  );
+  for (const m of missing) console.log(`  missing: ${m.id} ${m.subject}`);
+  for (const x of extra) console.log(`  unexpected: ${x.id} ${x.subject}`);
 }
 console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model}), Node ${process.version}`);
