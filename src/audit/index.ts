@@ -196,15 +196,30 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
           platform: extra.map((c) => c.der),
         })
       : [];
-    if (keys.certs.length === 0)
-      // Without the kernel's own key, "no key found" says nothing: the signer may well be that key.
+    if (keys.certs.length === 0) {
+      // Without the kernel's own key, "no key found" says nothing by itself: the signer may well be
+      // that key. What the modules do say: the package's own modules (kernel/) are all signed by the
+      // build's key, so a module signed by anyone else is signed by another key.
+      const base = `${root.host(k.modulesDir ?? "")}/kernel/`;
+      const count = new Map<string, number>();
+      for (const r of results)
+        if (r.signer && r.file.startsWith(base) && r.verdict !== "unsigned" && r.verdict !== "invalid")
+          count.set(r.signer, (count.get(r.signer) ?? 0) + 1);
+      const [buildKey, n] = [...count].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
+      const inferred =
+        buildKey !== undefined && n >= 16 && n >= 0.9 * [...count.values()].reduce((a, b) => a + b, 0);
       for (const r of results)
         if (r.verdict === "untrusted") {
-          r.verdict = "unverified";
-          r.detail = `signed by ${r.signer ?? "an unknown key"}; the kernel's builtin key could not be read (${keys.detail})`;
+          if (inferred && r.signer !== buildKey) {
+            r.detail = `inferred without the kernel image: its ${n} in-tree modules are signed by ${buildKey}, this one is not (${keys.detail})`;
+          } else {
+            r.verdict = "unverified";
+            r.detail = `signed by ${r.signer ?? "an unknown key"}; the kernel's builtin key could not be read (${keys.detail})`;
+          }
         }
+    }
     const m = moduleFindings(root, k, results, {
-      trusted: trusted.length ? trusted.join(", ") : "no trusted key",
+      trusted: trusted.length ? trusted.join(", ") : "the kernel's own key (its image could not be read)",
       dkms,
       dkmsMok,
       localKeys,
