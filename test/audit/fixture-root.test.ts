@@ -3,7 +3,7 @@
 // planted problem is found with its reason and level, nothing is reported for
 // the look-alikes that are fine.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -95,6 +95,27 @@ describe("audit of the Debian fixture root", { skip }, () => {
     assert.equal(r.kernels[0]?.signature?.verdict, "valid");
     assert.match(r.kernels[0]?.acceptedBy ?? "", /^accepted/);
     assert.equal(r.findings.length, report.findings.length);
+  });
+
+  it("without the kernel image: unverifiable modules are not blamed, another key still shows", async () => {
+    const d = mkdtempSync(join(tmpdir(), "kl-noimage-"));
+    try {
+      cpSync(ROOT, d, { recursive: true, verbatimSymlinks: true });
+      rmSync(join(d, "boot", `vmlinuz-${(expected as Expected).release}`));
+      const r = await audit({ root: d, ...defaultAuditHooks() });
+      const mods = r.findings
+        .filter((f) => f.id.startsWith("module."))
+        .map((f) => `${f.id} ${f.subject.split("/").pop()}`);
+      assert.deepEqual(mods.sort(), [
+        "module.unsigned loop.ko.zst",
+        "module.unsigned nvidia.ko.xz",
+        "module.unsigned vboxdrv.ko",
+        "module.untrusted-key zfs.ko",
+      ]);
+      assert.ok(r.notes.some((n) => /could not be verified/.test(n)));
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it("forecast and grouping", () => {
