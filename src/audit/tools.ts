@@ -96,6 +96,7 @@ export const TOOLS: readonly ToolInfo[] = [
     names: ["flashrom"],
     id: "tool.dev-mem",
     reason: "LOCKDOWN_DEV_MEM",
+    also: ["LOCKDOWN_IOPORT"],
     does: "its internal programmer maps firmware flash through /dev/mem and uses iopl(); opening /dev/mem fails with EPERM",
     remedy:
       "Update firmware with fwupd (capsule updates through UEFI) or flash from a host/boot without lockdown; external programmers (ch341a, serprog) still work.",
