@@ -434,3 +434,41 @@ describe("module pool with worker threads", () => {
     );
   });
 });
+
+describe("kdump with kexec -s and an unsigned crash kernel", { skip: SKIP_SHARED }, () => {
+  it("the crash kernel's missing signature is the finding, not the syscall", async () => {
+    const d = mkdtempSync(join(tmpdir(), "kl-kdump-"));
+    try {
+      put(
+        d,
+        "etc/default/kdump-tools",
+        'USE_KDUMP=1\nKDUMP_KERNEL=/boot/vmlinuz-crash\nKDUMP_KEXEC_ARGS="-s"\n',
+      );
+      mkdirSync(join(d, "boot"), { recursive: true });
+      copyFileSync(
+        sharedPath("corpus/oracle/6.1.0-56-amd64/vmlinuz.unsigned"),
+        join(d, "boot/vmlinuz-crash"),
+      );
+      const r = await audit({ root: d, ...defaultAuditHooks() });
+      assert.deepEqual(
+        r.findings.map((f) => [f.id, f.reason, f.breaksAt]),
+        [["kexec.crash-kernel-unsigned", "LOCKDOWN_KEXEC", "integrity"]],
+      );
+      put(
+        d,
+        "etc/default/kdump-tools",
+        'USE_KDUMP=1\nKDUMP_KERNEL=/boot/vmlinuz-crash\nKDUMP_KEXEC_ARGS="-s"\n',
+      );
+      copyFileSync(sharedPath("corpus/oracle/6.1.0-56-amd64/vmlinuz.signed"), join(d, "boot/vmlinuz-crash"));
+      const ok = await audit({
+        root: d,
+        certs: [sharedPath("corpus/pe/certs/debian-secure-boot-ca.der")],
+        ...defaultAuditHooks(),
+      });
+      assert.deepEqual(ok.findings, []);
+      assert.ok(ok.fine.some((f) => f.subject.includes("vmlinuz-crash") && /verifies/.test(f.detail)));
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
