@@ -261,13 +261,16 @@ class CertScanner {
   }
 }
 
+/** A RAM-backed directory with room for a vmlinux (Docker gives /dev/shm 64 MiB), else the temp dir. */
 function tempDir(): string {
   try {
     accessSync("/dev/shm", constants.W_OK);
-    return "/dev/shm";
+    const st = statfsSync("/dev/shm");
+    if (st.bavail * st.bsize >= 256 * 1024 * 1024) return "/dev/shm";
   } catch {
-    return tmpdir();
+    /* no /dev/shm */
   }
+  return tmpdir();
 }
 
 /** Runs the decompressor with its output going to a temporary file, then reads that file (bounded). */
