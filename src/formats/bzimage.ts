@@ -15,6 +15,7 @@ import {
   openSync,
   readFileSync,
   rmSync,
+  statfsSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
