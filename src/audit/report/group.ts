@@ -16,13 +16,18 @@ export function groups(findings: Finding[]): Group[] {
   ];
 }
 
-/** Findings of one id, in order, for collapsing long runs (e.g. thousands of unsigned modules). */
+/**
+ * Findings of one id and reason, in order, for collapsing long runs (e.g.
+ * thousands of unsigned modules). A tool that meets two reasons (bpftrace:
+ * BPF_READ_KERNEL and KPROBES) shows under each.
+ */
 export function byId(findings: Finding[]): Map<string, Finding[]> {
   const m = new Map<string, Finding[]>();
   for (const f of findings) {
-    const l = m.get(f.id);
+    const key = `${f.id} ${f.reason}`;
+    const l = m.get(key);
     if (l) l.push(f);
-    else m.set(f.id, [f]);
+    else m.set(key, [f]);
   }
   return m;
 }

@@ -65,10 +65,10 @@ export function renderText(r: AuditReport, opts: { color?: boolean; verbose?: bo
     const color = g.title.includes("integrity") ? "red" : "yellow";
     out.push(c("bold", c(color, `${g.title}: ${g.findings.length}`)));
     if (g.findings.length === 0) out.push("  nothing");
-    for (const [id, list] of byId(g.findings)) {
+    for (const list of byId(g.findings).values()) {
       const first = list[0];
       if (!first) continue;
-      out.push(`  ${c(color, "✗")} ${c("bold", id)}  ${first.reason}  (${list.length})`);
+      out.push(`  ${c(color, "✗")} ${c("bold", first.id)}  ${first.reason}  (${list.length})`);
       const shown = opts.verbose || list.length <= 12 ? list : list.slice(0, 10);
       for (const f of shown) {
         out.push(`      ${f.subject}${f.kernel ? c("dim", `  [${f.kernel}]`) : ""}`);
