@@ -191,7 +191,9 @@ export function verifyPe(b: Uint8Array, keyrings: Keyrings, opts: PeOptions = {}
           if (a.oid === OID_NESTED_SIGNATURE) for (const v of a.values) judge(v, true, depth + 1);
     }
   };
-  for (const e of entries) {
+  // A real table holds a handful of signatures; thousands of tiny entries are only a way to stall us.
+  const MAX_ENTRIES = 64;
+  for (const e of entries.slice(0, MAX_ENTRIES)) {
     if (e.revision !== WIN_CERT_REVISION_2_0 || e.certType !== WIN_CERT_TYPE_PKCS_SIGNED_DATA) {
       reports.push(
         emptyReport(
@@ -226,7 +228,12 @@ export function verifyPe(b: Uint8Array, keyrings: Keyrings, opts: PeOptions = {}
   // Any revoked signer taints the image (dbx semantics), whatever else verifies.
   if (reports.some((r) => /blacklisted|revocation list/.test(r.message)))
     ({ verdict, message } = { verdict: "untrusted", message: "a signer is blacklisted" });
-  if (entries.length === 0)
+  if (entries.length > MAX_ENTRIES)
+    ({ verdict, message } = {
+      verdict: "invalid",
+      message: `${entries.length} WIN_CERTIFICATEs (more than ${MAX_ENTRIES})`,
+    });
+  else if (entries.length === 0)
     ({ verdict, message } = { verdict: "invalid", message: "certificate table holds no WIN_CERTIFICATE" });
   else if (!atEof || !exact)
     ({ verdict, message } = {
