@@ -5,7 +5,7 @@
 // the verifiers must not throw at all.
 //
 // Runs: FUZZ_RUNS per reader (CI default 30000, about 200k inputs in all; a tenth of it for the
-// full verifiers, which hash whole files). `FUZZ_RUNS=100000` is the 100k-per-reader run (19 s here),
+// full verifiers, which hash whole files). `FUZZ_RUNS=100000` is the 100k-per-reader run (13-19 s here),
 // `FUZZ_RUNS=1000000` the long run.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
