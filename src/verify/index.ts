@@ -54,6 +54,7 @@ import { type FileType, refuse, type VerifyResult } from "./result.js";
 export { detectType } from "./detect.js";
 export { asymmetricVerify, type ImaOptions, type ImaSubject, verifyIma } from "./ima.js";
 export {
+  anchorsOf,
   Blacklist,
   certificatesIn,
   createKeyrings,

@@ -18,7 +18,7 @@ import {
 } from "../formats/pe.js";
 import { OID_NESTED_SIGNATURE } from "../formats/pkcs7.js";
 import { DIGEST_SIZES, digestRanges, equalBytes } from "./hash.js";
-import { Keyring, type Keyrings } from "./keyring.js";
+import { anchorsOf, type Keyring, type Keyrings } from "./keyring.js";
 import { type Pkcs7Result, verifyPkcs7Signature } from "./pkcs7-verify.js";
 import { emptyReport, pkcs7Verdict, signerReport } from "./report.js";
 import {
@@ -117,14 +117,6 @@ function kernelPe(
 export interface PeOptions {
   /** Keyrings tried in order while the answer is -ENOKEY (kexec: .secondary, then .platform). */
   kernelKeyrings?: Keyring[];
-}
-
-/** A keyring holding every trust anchor a careful verifier accepts (all system keyrings). */
-export function anchorsOf(keyrings: Keyrings, which: "pe" | "module" | "ima"): Keyring {
-  const k = new Keyring(".anchors");
-  if (which === "ima") k.link(keyrings.ima).link(keyrings.platform);
-  else k.link(keyrings.secondary).link(keyrings.platform);
-  return k;
 }
 
 /** Verifies a signed PE image: the kernel's decision and the verdict over all its signatures. */
