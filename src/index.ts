@@ -1,5 +1,6 @@
 // Library entry point: re-exports each layer's public API.
 export * from "./errno.js";
 export * from "./errors.js";
+export * from "./kernel/index.js";
 export * from "./lsm/index.js";
 export * from "./verify/index.js";

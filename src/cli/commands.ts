@@ -2,7 +2,14 @@
 import type { Command } from "./command.js";
 import { explainCommand } from "./explain.js";
 import { reasonsCommand } from "./reasons.js";
+import { simCommand } from "./sim.js";
 import { statusCommand } from "./status.js";
 import { verifyCommand } from "./verify.js";
 
-export const COMMANDS: readonly Command[] = [statusCommand, reasonsCommand, explainCommand, verifyCommand];
+export const COMMANDS: readonly Command[] = [
+  statusCommand,
+  reasonsCommand,
+  explainCommand,
+  verifyCommand,
+  simCommand,
+];
