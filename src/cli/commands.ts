@@ -1,4 +1,5 @@
 // The sub-command table. Each command lives in its own file.
+import { auditCommand } from "./audit.js";
 import type { Command } from "./command.js";
 import { explainCommand } from "./explain.js";
 import { reasonsCommand } from "./reasons.js";
@@ -12,4 +13,5 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   verifyCommand,
   simCommand,
+  auditCommand,
 ];

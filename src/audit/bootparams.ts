@@ -1,0 +1,98 @@
+// Kernel command-line options that lockdown overrides (LOCKDOWN-SPEC §4):
+// acpi_rsdp= and efivar_ssdt= are ignored (ACPI_TABLES), kgdb/kdb lose
+// memory writes (DBG_WRITE_KERNEL), slram= fails (MODULE_PARAMETERS),
+// kprobe_event= and boot-time tracing are refused at confidentiality.
+import type { LockdownReason } from "../lsm/index.js";
+import { type CmdlineSource, findParam, where } from "./cmdline.js";
+import { type Finding, finding } from "./findings.js";
+
+const PARAMS: { param: string; id: string; reason: LockdownReason; effect: string; remedy: string }[] = [
+  {
+    param: "acpi_rsdp",
+    id: "acpi.rsdp-param",
+    reason: "LOCKDOWN_ACPI_TABLES",
+    effect: "acpi_os_get_root_pointer() ignores it silently: the firmware's RSDP is used",
+    remedy: "Fix the firmware's RSDP (or the boot loader passing it) instead of overriding it.",
+  },
+  {
+    param: "efivar_ssdt",
+    id: "acpi.efivar-ssdt",
+    reason: "LOCKDOWN_ACPI_TABLES",
+    effect: "efivar_ssdt_setup() refuses it (EPERM): the SSDT in the EFI variable is not loaded",
+    remedy:
+      "Get the table into the firmware or the kernel; SSDT overlays from EFI variables are not possible under lockdown.",
+  },
+  {
+    param: "kgdboc",
+    id: "debug.kgdb",
+    reason: "LOCKDOWN_DBG_WRITE_KERNEL",
+    effect:
+      "the gdb stub is refused (kgdb falls back to kdb, which loses memory/register writes; reads too at confidentiality)",
+    remedy: "Debug on a host without lockdown; kdump captures crashes under lockdown.",
+  },
+  {
+    param: "kgdbwait",
+    id: "debug.kgdb",
+    reason: "LOCKDOWN_DBG_WRITE_KERNEL",
+    effect: "waiting for gdb at boot ends in a refused gdb stub",
+    remedy: "Remove kgdbwait on locked-down hosts.",
+  },
+  {
+    param: "kgdbdbgp",
+    id: "debug.kgdb",
+    reason: "LOCKDOWN_DBG_WRITE_KERNEL",
+    effect: "the gdb stub over EHCI debug port is refused",
+    remedy: "Debug on a host without lockdown.",
+  },
+  {
+    param: "ekgdboc",
+    id: "debug.kgdb",
+    reason: "LOCKDOWN_DBG_WRITE_KERNEL",
+    effect: "the early gdb stub is refused",
+    remedy: "Debug on a host without lockdown.",
+  },
+  {
+    param: "slram",
+    id: "modparam.slram",
+    reason: "LOCKDOWN_MODULE_PARAMETERS",
+    effect: "init_slram() fails with EPERM: the slram MTD device is not created",
+    remedy: "Use a driver that takes the memory region from firmware (e.g. pmem/memmap) instead of slram=.",
+  },
+  {
+    param: "kprobe_event",
+    id: "tracefs.kprobe-event-param",
+    reason: "LOCKDOWN_KPROBES",
+    effect: "boot-time kprobe events are refused (EPERM) at confidentiality",
+    remedy: "Use tracepoints, or boot such hosts at integrity.",
+  },
+  {
+    param: "trace_event",
+    id: "tracefs.boot-tracing",
+    reason: "LOCKDOWN_TRACEFS",
+    effect: "at confidentiality tracing is not set up at boot ('Tracing disabled due to lockdown')",
+    remedy: "Boot hosts that need ftrace at integrity.",
+  },
+  {
+    param: "ftrace",
+    id: "tracefs.boot-tracing",
+    reason: "LOCKDOWN_TRACEFS",
+    effect: "at confidentiality tracing is not set up at boot ('Tracing disabled due to lockdown')",
+    remedy: "Boot hosts that need ftrace at integrity.",
+  },
+];
+
+export function bootParamFindings(cmdline: CmdlineSource[]): Finding[] {
+  const out: Finding[] = [];
+  for (const p of PARAMS)
+    for (const o of findParam(cmdline, p.param))
+      out.push(
+        finding({
+          id: p.id,
+          reason: p.reason,
+          subject: `${p.param}${o.val !== null ? `=${o.val}` : ""} (${o.source.file})`,
+          evidence: `${where(o.source)}: ${p.param}${o.val !== null ? `=${o.val}` : ""}: ${p.effect}`,
+          remedy: p.remedy,
+        }),
+      );
+  return out;
+}

@@ -1,0 +1,108 @@
+// Where the kernel command line comes from: on a live host /proc/cmdline (what
+// this boot used); in every root the boot configuration that builds the next
+// one: GRUB (/etc/default/grub then /etc/default/grub.d/*.cfg, sourced in
+// that order), kernel-install/systemd-boot (/etc/kernel/cmdline), and the
+// generated /boot/grub/grub.cfg.
+import { type CmdlineArg, splitCmdline } from "../lsm/index.js";
+import { type Root, shellVars } from "./rootfs.js";
+
+export interface CmdlineSource {
+  /** File (root-relative) or "/proc/cmdline". */
+  file: string;
+  /** 1-based line, when known. */
+  line?: number;
+  text: string;
+  args: CmdlineArg[];
+}
+
+function grubSources(root: Root): CmdlineSource[] {
+  const files = ["/etc/default/grub"];
+  for (const n of root.names("/etc/default/grub.d"))
+    if (n.endsWith(".cfg")) files.push(`/etc/default/grub.d/${n}`);
+  const out: CmdlineSource[] = [];
+  let acc = "";
+  let prev = "";
+  for (const f of files) {
+    const t = root.text(f);
+    if (t === undefined) continue;
+    acc += `\n${t}`;
+    const v = shellVars(acc);
+    const now = [v.get("GRUB_CMDLINE_LINUX") ?? "", v.get("GRUB_CMDLINE_LINUX_DEFAULT") ?? ""]
+      .join(" ")
+      .trim();
+    // What this file added (grub.d snippets usually append "$GRUB_CMDLINE_LINUX_DEFAULT x=y").
+    const added = now.startsWith(prev) ? now.slice(prev.length).trim() : now;
+    if (added) {
+      const args = splitCmdline(added).args;
+      const lines = t.split("\n");
+      const first = args[0];
+      const line = first
+        ? lines.findIndex((l) => /^\s*GRUB_CMDLINE_LINUX/.test(l) && l.includes(first.param))
+        : -1;
+      out.push({ file: f, line: line >= 0 ? line + 1 : undefined, text: added, args });
+    }
+    prev = now;
+  }
+  return out;
+}
+
+/** The command-line sources of the next boot (and, live, of the current one). */
+export function cmdlineSources(root: Root): CmdlineSource[] {
+  const out: CmdlineSource[] = [];
+  if (root.live) {
+    const t = root.text("/proc/cmdline");
+    if (t !== undefined)
+      out.push({ file: "/proc/cmdline", text: t.trim(), args: splitCmdline(t.trim()).args });
+  }
+  out.push(...grubSources(root));
+  const kc = root.text("/etc/kernel/cmdline");
+  if (kc !== undefined) {
+    const text = kc
+      .split("\n")
+      .filter((l) => !l.trim().startsWith("#"))
+      .join(" ")
+      .trim();
+    if (text) out.push({ file: "/etc/kernel/cmdline", line: 1, text, args: splitCmdline(text).args });
+  }
+  // systemd-boot / BLS entries (written by kernel-install, or by hand).
+  for (const dir of ["/boot/loader/entries", "/efi/loader/entries", "/boot/efi/loader/entries"]) {
+    for (const n of root.names(dir)) {
+      if (!n.endsWith(".conf")) continue;
+      const f = `${dir}/${n}`;
+      (root.text(f) ?? "").split("\n").forEach((l, i) => {
+        const m = /^\s*options\s+(.*)$/.exec(l);
+        if (m?.[1]) out.push({ file: f, line: i + 1, text: m[1].trim(), args: splitCmdline(m[1]).args });
+      });
+    }
+  }
+  // The generated GRUB menu, only used when no /etc/default/grub exists (it mirrors it otherwise).
+  if (!out.some((s) => s.file.startsWith("/etc/default/grub"))) {
+    for (const f of ["/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"]) {
+      const t = root.text(f);
+      if (!t) continue;
+      t.split("\n").forEach((l, i) => {
+        const m = /^\s*linux(?:efi)?\s+\S+\s+(.*)$/.exec(l);
+        if (m?.[1]) out.push({ file: f, line: i + 1, text: m[1].trim(), args: splitCmdline(m[1]).args });
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+export function where(s: CmdlineSource): string {
+  return s.line ? `${s.file}:${s.line}` : s.file;
+}
+
+/** Every occurrence of a parameter (dashes and underscores equal) with its source. */
+export function findParam(
+  sources: CmdlineSource[],
+  param: string,
+): { source: CmdlineSource; val: string | null }[] {
+  const norm = (s: string) => s.replaceAll("-", "_");
+  const p = norm(param);
+  const out: { source: CmdlineSource; val: string | null }[] = [];
+  for (const s of sources)
+    for (const a of s.args) if (norm(a.param) === p) out.push({ source: s, val: a.val });
+  return out;
+}

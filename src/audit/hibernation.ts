@@ -1,0 +1,92 @@
+// Hibernation: hibernation_available() is false under lockdown
+// (kernel/power/hibernate.c): hibernating fails with EPERM and the boot-time
+// resume from a hibernation image is skipped silently. Evidence that a system
+// relies on it: resume= on the kernel command line, the initramfs resume
+// device, uswsusp, and logind/sleep actions that hibernate.
+import { type CmdlineSource, findParam, where } from "./cmdline.js";
+import { type Finding, type Fine, finding } from "./findings.js";
+import { configLines, type Root, shellVars } from "./rootfs.js";
+
+const REMEDY =
+  "Under lockdown there is no hibernation: use suspend-to-RAM (HandleLidSwitch=suspend), remove resume=/resume_offset= from the kernel command line and set RESUME=none in /etc/initramfs-tools/conf.d/resume (then update-initramfs -u, update-grub) so the boot does not wait for an image it will skip.";
+
+export function hibernationFindings(
+  root: Root,
+  cmdline: CmdlineSource[],
+): { findings: Finding[]; fine: Fine[] } {
+  const findings: Finding[] = [];
+  const fine: Fine[] = [];
+  const off = findParam(cmdline, "nohibernate").length > 0;
+  for (const p of ["resume", "resume_offset"]) {
+    for (const o of findParam(cmdline, p)) {
+      if (p === "resume" && (o.val === null || o.val === "" || o.val === "none")) continue;
+      if (off) continue;
+      findings.push(
+        finding({
+          id: "hibernation.resume-cmdline",
+          reason: "LOCKDOWN_HIBERNATION",
+          subject: `${p}=${o.val ?? ""} (${o.source.file})`,
+          evidence: `${where(o.source)}: ${p}=${o.val ?? ""}: the system is set up to resume from a hibernation image; under lockdown software_resume() skips it silently and hibernating fails with EPERM ("hibernation is restricted")`,
+          remedy: REMEDY,
+        }),
+      );
+    }
+  }
+  const confd = root.names("/etc/initramfs-tools/conf.d").map((n) => `/etc/initramfs-tools/conf.d/${n}`);
+  for (const f of ["/etc/initramfs-tools/initramfs.conf", ...confd]) {
+    const t = root.text(f);
+    const v = shellVars(t);
+    const r = v.get("RESUME");
+    if (r === undefined) continue;
+    if (r === "" || r === "none" || r === "auto") {
+      fine.push({ check: "hibernation", subject: f, detail: `RESUME=${r || "(empty)"}` });
+      continue;
+    }
+    const line = configLines(t).find((l) => l.line.startsWith("RESUME"));
+    findings.push(
+      finding({
+        id: "hibernation.initramfs-resume",
+        reason: "LOCKDOWN_HIBERNATION",
+        subject: f,
+        evidence: `${f}${line ? `:${line.n}` : ""}: RESUME=${r}: the initramfs resumes from this device; under lockdown the resume is skipped silently and hibernation fails with EPERM`,
+        remedy: REMEDY,
+      }),
+    );
+  }
+  const us = root.text("/etc/uswsusp.conf");
+  if (us !== undefined) {
+    const dev = configLines(us).find((l) => /^resume device\s*[=:]/.test(l.line));
+    if (dev)
+      findings.push(
+        finding({
+          id: "hibernation.uswsusp",
+          reason: "LOCKDOWN_HIBERNATION",
+          subject: "/etc/uswsusp.conf",
+          evidence: `/etc/uswsusp.conf:${dev.n}: "${dev.line}": s2disk opens /dev/snapshot, which fails with EPERM under lockdown`,
+          remedy: REMEDY,
+        }),
+      );
+  }
+  const logind = [
+    "/etc/systemd/logind.conf",
+    ...root.names("/etc/systemd/logind.conf.d").map((n) => `/etc/systemd/logind.conf.d/${n}`),
+  ];
+  for (const f of logind) {
+    for (const { n, line } of configLines(root.text(f))) {
+      const m = /^(Handle\w+|IdleAction)\s*=\s*(hibernate|hybrid-sleep|suspend-then-hibernate)\s*$/.exec(
+        line,
+      );
+      if (m)
+        findings.push(
+          finding({
+            id: "hibernation.logind-action",
+            reason: "LOCKDOWN_HIBERNATION",
+            subject: `${f}: ${m[1]}`,
+            evidence: `${f}:${n}: ${line}: logind will try to hibernate; under lockdown /sys/power/state offers no "disk" and the action fails`,
+            remedy: REMEDY,
+          }),
+        );
+    }
+  }
+  return { findings, fine };
+}

@@ -1,0 +1,168 @@
+// Module options that set hardware parameters. Only parameters declared with
+// module_param_hw*() carry KERNEL_PARAM_FL_HWPARAM; under lockdown setting one
+// fails (kernel/params.c param_check_unsafe: the module load fails with EPERM,
+// on the kernel command line the parameter is ignored). Which parameters are
+// hardware ones is read from each module's own ELF (`__param`), never guessed.
+import type { CmdlineSource } from "./cmdline.js";
+import { where } from "./cmdline.js";
+import { type Finding, type Fine, finding } from "./findings.js";
+import { moduleName } from "./kernels.js";
+import type { Root } from "./rootfs.js";
+
+export interface ParamInfo {
+  name: string;
+  hardware: boolean;
+}
+
+/** Reads a module's parameters from its (decompressed) ELF bytes. */
+export type ParamReader = (moduleBytes: Uint8Array) => ParamInfo[];
+
+export interface OptionSetting {
+  module: string;
+  param: string;
+  value: string;
+  where: string;
+  line: string;
+}
+
+const DIRS = [
+  "/etc/modprobe.d",
+  "/run/modprobe.d",
+  "/usr/local/lib/modprobe.d",
+  "/lib/modprobe.d",
+  "/usr/lib/modprobe.d",
+];
+
+function splitParams(words: string[], module: string, where: string, line: string): OptionSetting[] {
+  const out: OptionSetting[] = [];
+  for (const w of words) {
+    const eq = w.indexOf("=");
+    const param = eq < 0 ? w : w.slice(0, eq);
+    if (!param || param.startsWith("-")) continue;
+    out.push({
+      module: module.replaceAll("-", "_"),
+      param: param.replaceAll("-", "_"),
+      value: eq < 0 ? "" : w.slice(eq + 1).replace(/^"(.*)"$/, "$1"),
+      where,
+      line,
+    });
+  }
+  return out;
+}
+
+/** `options` lines of modprobe.d (first file of a name wins, /etc over /lib), /etc/modules arguments. */
+export function moduleOptions(root: Root): OptionSetting[] {
+  const out: OptionSetting[] = [];
+  const seen = new Set<string>();
+  for (const d of DIRS) {
+    if (d === "/run/modprobe.d" && !root.live) continue;
+    for (const n of root.names(d)) {
+      if (!n.endsWith(".conf") || seen.has(n)) continue;
+      seen.add(n);
+      const f = `${d}/${n}`;
+      const text = root.text(f) ?? "";
+      const lines = text.split("\n");
+      for (let i = 0; i < lines.length; i++) {
+        let l = lines[i] as string;
+        const start = i;
+        while (l.endsWith("\\") && i + 1 < lines.length) l = l.slice(0, -1) + (lines[++i] as string);
+        const t = l.replace(/#.*$/, "").trim();
+        const w = t.split(/\s+/);
+        if (w[0] === "options" && w[1]) out.push(...splitParams(w.slice(2), w[1], `${f}:${start + 1}`, t));
+        else if (w[0] === "install" && w[1]) {
+          // install <mod> ... modprobe [--ignore-install] <mod> p=v
+          const mp = w.findIndex((x, k) => k > 1 && /(^|\/)modprobe$/.test(x));
+          if (mp > 0) {
+            const rest = w.slice(mp + 1).filter((x) => !x.startsWith("-"));
+            if (rest[0]) out.push(...splitParams(rest.slice(1), rest[0], `${f}:${start + 1}`, t));
+          }
+        }
+      }
+    }
+  }
+  const mods = root.text("/etc/modules");
+  if (mods)
+    mods.split("\n").forEach((l, i) => {
+      const t = l.replace(/#.*$/, "").trim();
+      const w = t.split(/\s+/);
+      if (w[0] && w.length > 1) out.push(...splitParams(w.slice(1), w[0], `/etc/modules:${i + 1}`, t));
+    });
+  return out;
+}
+
+/** module.param=value on the kernel command line. */
+export function cmdlineOptions(cmdline: CmdlineSource[]): OptionSetting[] {
+  const out: OptionSetting[] = [];
+  for (const s of cmdline)
+    for (const a of s.args) {
+      const dot = a.param.indexOf(".");
+      if (dot <= 0 || a.param.includes("/")) continue;
+      out.push({
+        module: a.param.slice(0, dot).replaceAll("-", "_"),
+        param: a.param.slice(dot + 1).replaceAll("-", "_"),
+        value: a.val ?? "",
+        where: where(s),
+        line: `${a.param}${a.val !== null ? `=${a.val}` : ""}`,
+      });
+    }
+  return out;
+}
+
+export async function modparamFindings(
+  settings: OptionSetting[],
+  kernels: { release: string; modules: Map<string, string> }[],
+  readParams: ((hostPath: string) => Promise<ParamInfo[] | undefined>) | undefined,
+): Promise<{ findings: Finding[]; fine: Fine[]; unknown: string[] }> {
+  const findings: Finding[] = [];
+  const fine: Fine[] = [];
+  const unknown: string[] = [];
+  const cache = new Map<string, ParamInfo[] | undefined>();
+  for (const s of settings) {
+    let hw: ParamInfo | undefined;
+    let known = false;
+    let release = "";
+    for (const k of kernels) {
+      const file = k.modules.get(s.module);
+      if (!file || !readParams) continue;
+      if (!cache.has(file)) cache.set(file, await readParams(file).catch(() => undefined));
+      const params = cache.get(file);
+      if (!params) continue;
+      known = true;
+      const p = params.find((x) => x.name === s.param);
+      if (p?.hardware) {
+        hw = p;
+        release = k.release;
+        break;
+      }
+    }
+    if (hw) {
+      findings.push(
+        finding({
+          id: "modparam.hardware",
+          reason: "LOCKDOWN_MODULE_PARAMETERS",
+          subject: `${s.module}.${s.param}=${s.value} (${s.where})`,
+          evidence: `${s.where}: "${s.line}": ${s.param} is a hardware parameter of ${s.module} (module_param_hw, KERNEL_PARAM_FL_HWPARAM in its __param table, ${release}); under lockdown ${s.where.startsWith("/etc/modprobe.d") || s.where.includes("modprobe.d") || s.where.startsWith("/etc/modules") ? `loading ${s.module} with it fails with EPERM ("${s.module}: \`${s.value}' invalid for parameter \`${s.param}'")` : `modprobe passes it from the kernel command line when it loads ${s.module}, and that load fails with EPERM`}`,
+          remedy: `Let the driver find the hardware itself (ACPI/PnP/PCI resources) and remove ${s.param}= from ${s.where.replace(/:\d+$/, "")}; if the device really needs a fixed I/O port/IRQ it cannot be driven under lockdown.`,
+        }),
+      );
+    } else if (known)
+      fine.push({
+        check: "modparams",
+        subject: s.where,
+        detail: `${s.module} ${s.param}: not a hardware parameter`,
+      });
+    else if (readParams)
+      unknown.push(`${s.where}: ${s.module}.${s.param} (module not found in any installed kernel)`);
+    else unknown.push(`${s.where}: ${s.module}.${s.param} (no ELF reader)`);
+  }
+  return { findings, fine, unknown };
+}
+
+export function moduleIndex(files: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const f of files) {
+    const n = moduleName(f);
+    if (!m.has(n) || f.includes("/updates/")) m.set(n, f);
+  }
+  return m;
+}
