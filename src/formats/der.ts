@@ -223,16 +223,23 @@ function hex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 }
 
-const BY_BYTES: Record<KernelVersion, Map<string, string>> = { "6.1": new Map(), "6.12": new Map() };
-for (const [name, [dotted, in61, in612]] of Object.entries(OID_REGISTRY)) {
-  const key = hex(oidToBytes(dotted));
-  if (in61) BY_BYTES["6.1"].set(key, name);
-  if (in612) BY_BYTES["6.12"].set(key, name);
+let BY_BYTES: Record<KernelVersion, Map<string, string>> | undefined;
+
+/** The registry keyed by content octets, built on first use (start-up stays lean). */
+function registry(): Record<KernelVersion, Map<string, string>> {
+  if (BY_BYTES) return BY_BYTES;
+  BY_BYTES = { "6.1": new Map(), "6.12": new Map() };
+  for (const [name, [dotted, in61, in612]] of Object.entries(OID_REGISTRY)) {
+    const key = hex(oidToBytes(dotted));
+    if (in61) BY_BYTES["6.1"].set(key, name);
+    if (in612) BY_BYTES["6.12"].set(key, name);
+  }
+  return BY_BYTES;
 }
 
 /** lib/oid_registry.c: look_up_OID(): the registry name, or undefined for OID__NR. */
 export function lookUpOid(v: Uint8Array, version: KernelVersion): string | undefined {
-  return BY_BYTES[version].get(hex(v));
+  return registry()[version].get(hex(v));
 }
 
 export function toHex(b: Uint8Array): string {

@@ -198,20 +198,14 @@ function compareShdrs(b: Uint8Array, x: SectionHeader, y: SectionHeader): number
   return 0;
 }
 
-/** The kernel's insertion sort of the section table (pefile_digest_pe_contents()). */
+/**
+ * The kernel's canonical section order (pefile_digest_pe_contents() sorts by
+ * insertion, each section going before the first one that compares greater).
+ * For a consistent comparator that is exactly a stable sort, done here in
+ * O(n log n) so that 65535 hostile sections cannot stall us.
+ */
 export function canonicalSections(b: Uint8Array, secs: SectionHeader[]): SectionHeader[] {
-  const canon: number[] = secs.length ? [0] : [];
-  for (let loop = 1; loop < secs.length; loop++) {
-    let i = 0;
-    for (; i < loop; i++) {
-      if (compareShdrs(b, secs[canon[i]!]!, secs[loop]!) > 0) {
-        canon.splice(i, 0, loop);
-        break;
-      }
-    }
-    if (i === loop) canon.push(loop);
-  }
-  return canon.map((k) => secs[k]!);
+  return [...secs].sort((x, y) => compareShdrs(b, x, y));
 }
 
 /** A half-open byte range [start, end) fed to the hash. */
@@ -224,9 +218,19 @@ export type Range = readonly [number, number];
 export function authenticodeRanges(b: Uint8Array, pe: PeLayout): Range[] {
   const len = b.length;
   const r: Range[] = [];
-  const push = (s: number, e: number, what: string) => {
+  let push = (s: number, e: number, what: string) => {
     if (e < s || e > len) fail(`${what} outside the file (the kernel would read out of bounds)`);
     if (e > s) r.push([s, e]);
+  };
+  // NumberOfSections (u16) headers may all name the same huge range: the kernel would hash
+  // every copy. We hash at most this much and call the rest unparseable (a documented deviation).
+  let budget = 4 * len + (64 << 20);
+  const push0 = push;
+  push = (s0: number, e0: number, what: string) => {
+    budget -= Math.max(0, e0 - s0);
+    if (budget < 0)
+      fail("sections would have us hash more than 4x the image; refused (the kernel would hash them all)");
+    push0(s0, e0, what);
   };
   push(0, pe.checksumOffset, "header");
   push(pe.checksumOffset + 4, pe.certDirentOffset, "header");

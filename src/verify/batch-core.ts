@@ -41,13 +41,15 @@ function readXattr(file: string): Uint8Array | undefined {
 
 // One reusable read buffer per thread: thousands of modules would otherwise
 // allocate (and collect) hundreds of MiB. Results never keep references into it.
-let scratch = Buffer.allocUnsafe(1 << 20);
+let scratch = Buffer.alloc(0);
 
 function readWhole(file: string): Uint8Array {
   const fd = openSync(file, "r");
   try {
     const size = fstatSync(fd).size;
-    if (size > scratch.length) scratch = Buffer.allocUnsafe(size + (size >> 2));
+    // exact for the first file (one big image costs no more than readFileSync), doubling after that
+    if (size > scratch.length)
+      scratch = Buffer.allocUnsafe(Math.max(size, Math.min(2 * scratch.length, 64 << 20)));
     let off = 0;
     while (off < size) {
       const n = readSync(fd, scratch, off, size - off, off);

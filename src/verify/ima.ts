@@ -8,8 +8,7 @@ import { HASH_ALGOS, hashAlgoById, hashAlgoByName } from "../formats/hash-algo.j
 import { IMA_XATTR, parseImaXattr, SIGNATURE_V2_HDR_SIZE } from "../formats/ima.js";
 import { commonName } from "../formats/x509.js";
 import { digestOf, equalBytes } from "./hash.js";
-import { findPartial, type Keyring, type Keyrings } from "./keyring.js";
-import { anchorsOf } from "./pe.js";
+import { anchorsOf, findPartial, type Keyring, type Keyrings } from "./keyring.js";
 import { publicKeyVerify } from "./public-key.js";
 import { emptyReport } from "./report.js";
 import {

@@ -26,13 +26,20 @@
  *   verifyPe(bytes, kr, { kernelKeyrings?: Keyring[] })
  *   verifyIma({ content } | { digest, hashAlgo }, xattrValue, kr, { kexec?, signatureRequired? })
  *   verifyBytes(bytes, kr, { type?, name? }) / verifyPath(path, kr, opts)  (type detected from content)
- *   verifyMany(paths, certFiles, opts)  -> AsyncIterable of { file, result | error } via worker threads
+ *   verifyMany(paths, certFiles, opts)  -> AsyncIterable of { file, result | error } in input order,
+ *            worker threads for 64+ files (new VerifyPool(loadAnchors(certFiles, v), v, size) to start early)
+ *   verifyPkcs7Signature(der, data | undefined, kr, trustKeyring, usage)  the kernel's
+ *            verify_pkcs7_signature() alone: { errno, reason, keyring, parsed }
  *
  * VerifyResult = { type, verdict, kernel: { accept, errno, keyring, reason }, signatures: [{ signer, issuer,
  *   serial, keyId, digestAlgorithm, signatureAlgorithm, anchor, verdict, nested, message }], message }
  *
  * Malformed input never throws: it becomes a verdict and an errno. Only
  * unreadable files or certificates throw (InputError).
+ *
+ * Where the kernel would read out of bounds or hash without limit (sections
+ * past EOF, a PKCS#7 header past EOF, sections naming the same bytes many
+ * times) we answer -ELIBBAD instead and say so in kernel.reason.
  */
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
@@ -47,6 +54,7 @@ import { type FileType, refuse, type VerifyResult } from "./result.js";
 export { detectType } from "./detect.js";
 export { asymmetricVerify, type ImaOptions, type ImaSubject, verifyIma } from "./ima.js";
 export {
+  anchorsOf,
   Blacklist,
   certificatesIn,
   createKeyrings,

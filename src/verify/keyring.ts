@@ -197,3 +197,11 @@ export function keyringsFromCerts(files: readonly string[], version: KernelVersi
     }
   return kr;
 }
+
+/** A keyring holding every trust anchor a careful verifier accepts (all system keyrings). */
+export function anchorsOf(keyrings: Keyrings, which: "pe" | "module" | "ima"): Keyring {
+  const k = new Keyring(".anchors");
+  if (which === "ima") k.link(keyrings.ima).link(keyrings.platform);
+  else k.link(keyrings.secondary).link(keyrings.platform);
+  return k;
+}

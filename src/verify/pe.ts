@@ -14,10 +14,11 @@ import {
   stripSigWrapper,
   WIN_CERT_REVISION_2_0,
   WIN_CERT_TYPE_PKCS_SIGNED_DATA,
+  type WinCertificate,
 } from "../formats/pe.js";
 import { OID_NESTED_SIGNATURE } from "../formats/pkcs7.js";
 import { DIGEST_SIZES, digestRanges, equalBytes } from "./hash.js";
-import { Keyring, type Keyrings } from "./keyring.js";
+import { anchorsOf, type Keyring, type Keyrings } from "./keyring.js";
 import { type Pkcs7Result, verifyPkcs7Signature } from "./pkcs7-verify.js";
 import { emptyReport, pkcs7Verdict, signerReport } from "./report.js";
 import {
@@ -118,14 +119,6 @@ export interface PeOptions {
   kernelKeyrings?: Keyring[];
 }
 
-/** A keyring holding every trust anchor a careful verifier accepts (all system keyrings). */
-export function anchorsOf(keyrings: Keyrings, which: "pe" | "module" | "ima"): Keyring {
-  const k = new Keyring(".anchors");
-  if (which === "ima") k.link(keyrings.ima).link(keyrings.platform);
-  else k.link(keyrings.secondary).link(keyrings.platform);
-  return k;
-}
-
 /** Verifies a signed PE image: the kernel's decision and the verdict over all its signatures. */
 export function verifyPe(b: Uint8Array, keyrings: Keyrings, opts: PeOptions = {}): VerifyResult {
   let pe: PeLayout;
@@ -152,93 +145,112 @@ export function verifyPe(b: Uint8Array, keyrings: Keyrings, opts: PeOptions = {}
   // The verdict: every WIN_CERTIFICATE and every nested signature, against every anchor.
   const anchors = anchorsOf(keyrings, "pe");
   const { entries, exact } = listWinCertificates(b, pe);
-  const atEof = pe.certsOffset + pe.certsSize === b.length;
-  let ranges: ReturnType<typeof authenticodeRanges> | undefined;
-  let rangeErr = "";
-  try {
-    ranges = authenticodeRanges(b, pe);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    rangeErr = e.message;
-  }
+  const image = imageDigester(b, pe, cache);
   const reports: SignatureReport[] = [];
   const judge = (der: Uint8Array, nested: boolean, depth: number) => {
     const { r, mscode, mscodeErr } = checkAuthenticode(der, keyrings, anchors);
-    let { verdict, message } = pkcs7Verdict(r);
-    if (verdict === "valid" || verdict === "untrusted") {
-      // The image digest decides over trust: changed content is the more important news.
-      const mc = mscode ?? (r.parsed ? tryMsCode(r, keyrings) : undefined);
-      if (mscodeErr && verdict === "valid")
-        ({ verdict, message } = { verdict: "invalid", message: mscodeErr.reason });
-      else if (mc && ranges) {
-        const d = imageDigestCheck(b, ranges, mc, cache);
-        if (d.errno === "EKEYREJECTED")
-          ({ verdict, message } = {
-            verdict: "invalid-digest",
-            message: "image digest does not match the signed one",
-          });
-        else if (d.errno && verdict === "valid")
-          ({ verdict, message } = { verdict: "invalid", message: d.reason });
-      } else if (!ranges && verdict === "valid")
-        ({ verdict, message } = { verdict: "invalid", message: rangeErr });
-    }
+    const j = withImageDigest(pkcs7Verdict(r), mscode ?? tryMsCode(r, keyrings), mscodeErr, image);
     const signers = r.parsed?.signers ?? [];
-    if (signers.length === 0) reports.push(emptyReport(verdict, message, nested));
+    if (signers.length === 0) reports.push(emptyReport(j.verdict, j.message, nested));
     for (const s of signers) {
-      reports.push(signerReport(s, verdict, message, nested));
+      reports.push(signerReport(s, j.verdict, j.message, nested));
       if (depth < 4)
         for (const a of s.si.unauthAttrs)
           if (a.oid === OID_NESTED_SIGNATURE) for (const v of a.values) judge(v, true, depth + 1);
     }
   };
-  for (const e of entries) {
-    if (e.revision !== WIN_CERT_REVISION_2_0 || e.certType !== WIN_CERT_TYPE_PKCS_SIGNED_DATA) {
-      reports.push(
-        emptyReport(
-          "invalid",
-          `WIN_CERTIFICATE revision 0x${e.revision.toString(16)} type ${e.certType} is not PKCS#7`,
-        ),
-      );
-      continue;
-    }
-    const der = trimDer(e.data);
-    const tail = e.data.subarray(der.length);
-    // CVE-2013-3900: bytes inside the WIN_CERTIFICATE that no signature covers (beyond alignment zeros)
-    if (tail.length > 7 || tail.some((x) => x !== 0)) {
-      reports.push(
-        emptyReport(
-          "invalid",
-          `${tail.length} unauthenticated bytes after the PKCS#7 inside a WIN_CERTIFICATE`,
-        ),
-      );
-      continue;
-    }
-    judge(der, false, 0);
+  for (const e of entries.slice(0, MAX_WIN_CERTIFICATES)) {
+    const problem = entryProblem(e);
+    if (problem) reports.push(emptyReport("invalid", problem));
+    else judge(trimDer(e.data), false, 0);
   }
-  const primary = reports.filter((r) => !r.nested).map((r) => r.verdict);
-  const nestedValid = reports.some((r) => r.nested && r.verdict === "valid");
-  let verdict: Verdict = combineVerdicts(primary);
-  let message = reports.find((r) => !r.nested && r.verdict === verdict)?.message ?? "";
-  if (verdict !== "valid" && nestedValid && primary.every((v) => v === "untrusted")) {
-    verdict = "valid-nested-only";
-    message = "only a nested signature chains to a trusted key";
-  }
-  // Any revoked signer taints the image (dbx semantics), whatever else verifies.
-  if (reports.some((r) => /blacklisted|revocation list/.test(r.message)))
-    ({ verdict, message } = { verdict: "untrusted", message: "a signer is blacklisted" });
-  if (entries.length === 0)
-    ({ verdict, message } = { verdict: "invalid", message: "certificate table holds no WIN_CERTIFICATE" });
-  else if (!atEof || !exact)
-    ({ verdict, message } = {
-      verdict: "invalid",
-      message: !atEof
-        ? `${b.length - pe.certsOffset - pe.certsSize} bytes after the certificate table are covered by no signature`
-        : "certificate table is not a clean list of WIN_CERTIFICATEs",
-    });
+  const { verdict, message } = tableProblem(b, pe, entries.length, exact) ?? combine(reports);
   return { type: "pe", verdict, kernel, signatures: reports, message };
 }
 
+interface Judgement {
+  verdict: Verdict;
+  message: string;
+}
+
+/** A real table holds a handful of signatures; thousands of tiny entries are only a way to stall us. */
+const MAX_WIN_CERTIFICATES = 64;
+
+/** Why one WIN_CERTIFICATE cannot be judged as a signature at all. */
+function entryProblem(e: WinCertificate): string | undefined {
+  if (e.revision !== WIN_CERT_REVISION_2_0 || e.certType !== WIN_CERT_TYPE_PKCS_SIGNED_DATA)
+    return `WIN_CERTIFICATE revision 0x${e.revision.toString(16)} type ${e.certType} is not PKCS#7`;
+  // CVE-2013-3900: bytes inside the WIN_CERTIFICATE that no signature covers (beyond alignment zeros)
+  const tail = e.data.subarray(trimDer(e.data).length);
+  if (tail.length > 7 || tail.some((x) => x !== 0))
+    return `${tail.length} unauthenticated bytes after the PKCS#7 inside a WIN_CERTIFICATE`;
+  return undefined;
+}
+
+/** What makes the certificate table itself ambiguous, whatever its signatures say. */
+function tableProblem(b: Uint8Array, pe: PeLayout, count: number, exact: boolean): Judgement | undefined {
+  if (count > MAX_WIN_CERTIFICATES)
+    return { verdict: "invalid", message: `${count} WIN_CERTIFICATEs (more than ${MAX_WIN_CERTIFICATES})` };
+  if (count === 0) return { verdict: "invalid", message: "certificate table holds no WIN_CERTIFICATE" };
+  const after = b.length - pe.certsOffset - pe.certsSize;
+  if (after !== 0)
+    return {
+      verdict: "invalid",
+      message: `${after} bytes after the certificate table are covered by no signature`,
+    };
+  if (!exact)
+    return { verdict: "invalid", message: "certificate table is not a clean list of WIN_CERTIFICATEs" };
+  return undefined;
+}
+
+/** The file's verdict from its signatures: the best primary one, nested ones only if nothing else chains. */
+function combine(reports: SignatureReport[]): Judgement {
+  // Any revoked signer taints the image (dbx semantics), whatever else verifies.
+  if (reports.some((r) => /blacklisted|revocation list/.test(r.message)))
+    return { verdict: "untrusted", message: "a signer is blacklisted" };
+  const primary = reports.filter((r) => !r.nested).map((r) => r.verdict);
+  const verdict = combineVerdicts(primary);
+  if (
+    verdict !== "valid" &&
+    primary.every((v) => v === "untrusted") &&
+    reports.some((r) => r.nested && r.verdict === "valid")
+  )
+    return { verdict: "valid-nested-only", message: "only a nested signature chains to a trusted key" };
+  return { verdict, message: reports.find((r) => !r.nested && r.verdict === verdict)?.message ?? "" };
+}
+
+type ImageDigester = (mc: MsCode) => { errno: ErrnoName | null; reason: string };
+
+/** The image's own Authenticode digest, compared with what a signature carries (computed once per algorithm). */
+function imageDigester(b: Uint8Array, pe: PeLayout, cache: Digests): ImageDigester {
+  try {
+    const ranges = authenticodeRanges(b, pe);
+    return (mc) => imageDigestCheck(b, ranges, mc, cache);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    return () => ({ errno: e.errno ?? "ELIBBAD", reason: e.message });
+  }
+}
+
+/** A signature's judgement once the image digest is known: changed content is the more important news. */
+function withImageDigest(
+  j: Judgement,
+  mc: MsCode | undefined,
+  mscodeErr: { reason: string } | undefined,
+  image: ImageDigester,
+): Judgement {
+  if (j.verdict !== "valid" && j.verdict !== "untrusted") return j;
+  if (mscodeErr && j.verdict === "valid") return { verdict: "invalid", message: mscodeErr.reason };
+  if (!mc) return j;
+  const d = image(mc);
+  if (d.errno === "EKEYREJECTED")
+    return { verdict: "invalid-digest", message: "image digest does not match the signed one" };
+  if (d.errno && j.verdict === "valid") return { verdict: "invalid", message: d.reason };
+  return j;
+}
+
 function tryMsCode(r: Pkcs7Result, keyrings: Keyrings): MsCode | undefined {
+  if (!r.parsed) return undefined;
   const c = contentWithHeader(r);
   if (!c) return undefined;
   try {
@@ -271,7 +283,7 @@ export function verifyPeDetached(image: Uint8Array, p7: Uint8Array, keyrings: Ke
   const anchors = anchorsOf(keyrings, "pe");
   const { r, mscode, mscodeErr } = checkAuthenticode(trimDer(p7), keyrings, anchors);
   let { verdict, message } = pkcs7Verdict(r);
-  const mc = mscode ?? (r.parsed ? tryMsCode(r, keyrings) : undefined);
+  const mc = mscode ?? tryMsCode(r, keyrings);
   if ((verdict === "valid" || verdict === "untrusted") && mc) {
     try {
       const d = authenticodeDigest(image, mc.digestAlgo);

@@ -163,3 +163,28 @@ describe("IMA xattr vs manifest facts", { skip: SKIP_SHARED }, () => {
     });
   }
 });
+
+describe("compressed modules (CONFIG_MODULE_DECOMPRESS)", { skip: SKIP_SHARED }, () => {
+  const ko = HAVE_SHARED ? read("modules/debian/crc7.ko") : new Uint8Array(0);
+  test(".ko.zst (zstd(1)) and .ko.gz decompress to the signed image", async (t) => {
+    const { gzipSync } = await import("node:zlib");
+    const gz = new Uint8Array(gzipSync(ko));
+    assert.equal(detectCompression(gz), "gzip");
+    assert.deepEqual(Buffer.from(await decompress(gz, "gzip")), Buffer.from(ko));
+    const { spawnSync } = await import("node:child_process");
+    const z = spawnSync("zstd", ["-q", "-c"], { input: ko });
+    if (z.status !== 0) {
+      t.skip("zstd(1) not installed");
+      return;
+    }
+    const zst = new Uint8Array(z.stdout);
+    assert.equal(detectCompression(zst), "zstd");
+    assert.deepEqual(Buffer.from(await decompress(zst, "zstd")), Buffer.from(ko));
+  });
+  test("a corrupt stream is a typed error, not a crash", async () => {
+    const bad = Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2, 3, 4, 5]);
+    await assert.rejects(decompress(bad, "xz"), (e: Error) => e.name === "FormatError");
+    const badZ = Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 9, 9, 9, 9, 9]);
+    await assert.rejects(decompress(badZ, "zstd"), (e: Error) => e.name === "FormatError");
+  });
+});

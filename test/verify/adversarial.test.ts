@@ -241,6 +241,38 @@ describe("adversarial (ANCHORS §1.7)", { skip: SKIP_SHARED }, () => {
     expectResult(verifyPe(overlap, kr), "invalid-digest", "EKEYREJECTED");
   });
 
+  test("9b. 20000 sections all naming the whole file: answered quickly, never hashed 20000 times", () => {
+    const n = 20000;
+    const headerSize = 64 + 24 + 112 + 16 * 8 + n * 40 + 8;
+    const fileLen = headerSize + 4096 + 16;
+    const b = Buffer.alloc(fileLen);
+    b.writeUInt16LE(0x5a4d, 0);
+    b.writeUInt32LE(64, 0x3c);
+    b.writeUInt32LE(0x4550, 64);
+    b.writeUInt16LE(n, 64 + 6);
+    const o = 64 + 24;
+    b.writeUInt16LE(0x20b, o);
+    b.writeUInt32LE(headerSize, o + 60);
+    b.writeUInt32LE(16, o + 108);
+    b.writeUInt32LE(fileLen - 16, o + 112 + 32); // certificate table: the last 16 bytes
+    b.writeUInt32LE(16, o + 112 + 36);
+    for (let i = 0; i < n; i++) {
+      const s = o + 112 + 128 + i * 40;
+      b.write(".text", s, "latin1");
+      b.writeUInt32LE(headerSize, s + 16 + 4); // PointerToRawData
+      b.writeUInt32LE(4096, s + 16); // SizeOfRawData
+    }
+    b.writeUInt32LE(16, fileLen - 16);
+    b.writeUInt16LE(0x200, fileLen - 12);
+    b.writeUInt16LE(2, fileLen - 10);
+    b.set([0x30, 0x06, 0x06, 0x01, 0x00, 0x02, 0x01, 0x00], fileLen - 8);
+    const t0 = Date.now();
+    const r = verifyPe(new Uint8Array(b), keyrings(TEST_CA));
+    assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+    assert.equal(r.verdict, "invalid");
+    assert.equal(r.kernel.accept, false);
+  });
+
   test("10. tiny or empty bCertificate", () => {
     const kr = keyrings(TEST_CA);
     // bCertificate < 4 bytes: "Signature data missing", -EKEYREJECTED
