@@ -2,7 +2,7 @@
 // LockdownError into one line on stderr with its exit code; nothing else.
 import { pathToFileURL } from "node:url";
 import { InputError, LockdownError, UsageError } from "../errors.js";
-import { type Command, EXIT_USAGE, type Io } from "./command.js";
+import { EXIT_USAGE, type Io } from "./command.js";
 import { COMMANDS } from "./commands.js";
 
 const PROG = "kernel-lockdown";
@@ -36,11 +36,12 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     io.out("kernel-lockdown 0.1.0");
     return 0;
   }
-  const cmd: Command | undefined = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`${PROG}: unknown command "${name}" (try '${PROG} --help')`);
     return EXIT_USAGE;
   }
+  const cmd = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     io.out(cmd.usage);
     return 0;

@@ -1,6 +1,5 @@
 // One file of a batch: read it, pick its type, verify it. Shared by the
 // in-process path and the worker threads.
-import { execFileSync } from "node:child_process";
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { LockdownError } from "../errors.js";
 import type { BatchItem } from "./batch.js";
@@ -26,6 +25,8 @@ export interface WorkerReply {
 function readXattr(file: string): Uint8Array | undefined {
   if (process.platform !== "linux") return undefined;
   try {
+    // Loaded here only: child_process costs start-up time every other run would pay.
+    const { execFileSync } = process.getBuiltinModule("node:child_process");
     const v = execFileSync(
       "getfattr",
       ["--only-values", "-n", "security.ima", "--absolute-names", "--", file],
