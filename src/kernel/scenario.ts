@@ -382,7 +382,7 @@ export function loadScenario(path: string): Scenario {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ScenarioError(`scenario: not JSON (${(e as Error).message})`);
+    throw new ScenarioError(`${path}: not JSON (${(e as Error).message})`);
   }
   return parseScenario(json, dirname(resolve(path)));
 }
