@@ -1,5 +1,5 @@
 // kernel-lockdown audit: lockdown readiness of a live host or an offline root.
-import { writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { audit, breaksAt } from "../audit/index.js";
 import { renderHtml } from "../audit/report/html.js";
 import { renderJson } from "../audit/report/json.js";
@@ -75,10 +75,15 @@ export const auditCommand: Command = {
             ? renderHtml(report)
             : renderText(report, { color: tty, verbose: values.verbose });
     if (values.output) {
+      // Written beside the target and renamed: no partial report, and node_exporter's
+      // textfile collector never reads a half-written .prom file.
+      const tmp = `${values.output}.${process.pid}.tmp`;
       try {
-        writeFileSync(values.output, text);
+        writeFileSync(tmp, text);
+        renameSync(tmp, values.output);
       } catch (e) {
-        throw new InputError(values.output, (e as NodeJS.ErrnoException).code ?? "cannot write");
+        rmSync(tmp, { force: true });
+        throw new InputError(values.output, `cannot write (${(e as NodeJS.ErrnoException).code ?? "error"})`);
       }
     } else io.out(text);
     return breaksAt(report, level) > 0 ? EXIT_NEGATIVE : EXIT_OK;
