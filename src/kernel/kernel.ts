@@ -23,7 +23,7 @@ import { type PerfAttr, perfEventOpen } from "./perf.js";
 import { applyConfig, type KernelConfig, PROFILES, type VersionProfile } from "./profile.js";
 import type { KeyringFiles, SignatureChecker } from "./signature.js";
 import { TraceState } from "./tracefs.js";
-import { kernelVerifier } from "./verifier.js";
+import { decompressModule, kernelVerifier } from "./verifier.js";
 import {
   type Inode,
   neg,
@@ -36,7 +36,6 @@ import {
   Vfs,
 } from "./vfs.js";
 import { xfrmGetsa } from "./xfrm.js";
-import { xzDecompress } from "./xz.js";
 
 export interface KernelOptions {
   version: KernelVersion;
@@ -469,7 +468,8 @@ const XZ_DONE = new WeakMap<Uint8Array, Uint8Array | null>();
 async function decompressCached(c: Uint8Array): Promise<Uint8Array | null> {
   const hit = XZ_DONE.get(c);
   if (hit !== undefined) return hit;
-  const d = await xzDecompress(c).catch(() => null);
+  // kernel/module/decompress.c: module_decompress(), through the verify layer's bounded decoder.
+  const d = await decompressModule(c).catch(() => null);
   XZ_DONE.set(c, d);
   return d;
 }

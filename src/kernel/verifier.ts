@@ -8,6 +8,7 @@ import type { KernelVersion } from "../lsm/versions.js";
 import {
   certificatesIn,
   createKeyrings,
+  decompressModule,
   type Keyring,
   type Keyrings,
   keyFromDer,
@@ -15,6 +16,10 @@ import {
   verifyPe,
 } from "../verify/index.js";
 import { errno } from "./errno.js";
+
+/** kernel/module/decompress.c module_decompress(): the verify layer's bounded decoders. */
+export { decompressModule };
+
 import type { CheckResult, KeyringFiles, SignatureChecker } from "./signature.js";
 
 /**
