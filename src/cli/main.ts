@@ -70,5 +70,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 });
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  process.exitCode = await main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }
