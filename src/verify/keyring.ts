@@ -180,7 +180,19 @@ export function loadCertFile(path: string, version: KernelVersion = "6.1", black
     );
   }
   try {
-    return certificatesIn(data).map((der) => keyFromDer(der, version, blacklist, path));
+    const keys: Key[] = [];
+    for (const der of certificatesIn(data)) {
+      try {
+        keys.push(keyFromDer(der, version, blacklist, path));
+      } catch (e) {
+        // A certificate this kernel has no parser or algorithm for (x509_cert_parse() -ENOPKG,
+        // e.g. a P-521 key on 6.1) is left out of the keyring, as load_certificate_list() and
+        // key_create_or_update() leave it out ("Problem loading in-kernel X.509 certificate").
+        if (e instanceof FormatError && e.errno === "ENOPKG") continue;
+        throw e;
+      }
+    }
+    return keys;
   } catch (e) {
     if (e instanceof FormatError) throw new InputError(path, `bad certificate: ${e.message}`);
     throw e;
