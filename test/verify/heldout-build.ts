@@ -25,6 +25,8 @@ export interface HeldoutCase {
   certs: string[];
   /** IMA: the security.ima value file. */
   imaSig?: string;
+  /** A detached signature for `file` (verify --detached). */
+  detached?: string;
   kernel?: "6.1" | "6.12";
   expect: { verdict: Verdict; kernel: KernelAnswer };
   /** Why the kernel answers so (function names from the kernel source). */
@@ -593,6 +595,27 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
     );
   }
 
+  tryBuild([SIGN_FILE], [], () => {
+    copyFileSync(base, P("mod-detached.ko"));
+    run(SIGN_FILE, ["-d", "sha256", K.rsa2048!.key, K.rsa2048!.cert, P("mod-detached.ko")]);
+    add({
+      id: "mod-detached-p7s",
+      type: "module",
+      file: base,
+      detached: P("mod-detached.ko.p7s"),
+      ...ok(K.rsa2048!, "sign-file -d: the PKCS#7 that would be appended, checked over the module"),
+    });
+    add({
+      id: "mod-detached-p7s-wrong-module",
+      type: "module",
+      file: base2,
+      detached: P("mod-detached.ko.p7s"),
+      certs: [K.rsa2048!.cert],
+      expect: { verdict: "invalid-digest", kernel: "EKEYREJECTED" },
+      why: "another module: the digest differs -> pkcs7_validate_trust_one() -EKEYREJECTED",
+    });
+  });
+
   // signed twice with different keys (sign-file over a signed module): only the outer signature counts
   tryBuild([SIGN_FILE], [], () => {
     signFile("sha256", K.p384!, P("mod-rsa2048-sha256.ko"), P("mod-double-rsa-then-p384.ko"));
@@ -690,6 +713,68 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       "invalid",
       "EKEYREJECTED",
       "pkcs7_verify(): VERIFYING_MODULE_SIGNATURE with authattrs -> 'Invalid module sig (has authattrs)' -EKEYREJECTED",
+    );
+    const embedded = cms("mod-cms-nodetach", K.rsa2048!, ["-noattr", "-nodetach"]);
+    bad(
+      "mod-cms-nodetach",
+      embedded,
+      "invalid",
+      "EBADMSG",
+      "verify_pkcs7_message_sig(): pkcs7_supply_detached_data() 'Data already supplied' -> 'PKCS#7 signature with non-detached data' -EBADMSG",
+    );
+    // two SignerInfos (RSA-2048 and P-256), only one of them trusted
+    const p7two = P("mod-cms-two.p7s");
+    run("openssl", [
+      "cms",
+      "-sign",
+      "-binary",
+      "-nosmimecap",
+      "-noattr",
+      "-nocerts",
+      "-outform",
+      "DER",
+      "-md",
+      "sha256",
+      "-signer",
+      K.rsa2048!.cert,
+      "-inkey",
+      K.rsa2048!.key,
+      "-signer",
+      K.p256!.cert,
+      "-inkey",
+      K.p256!.key,
+      "-in",
+      base,
+      "-out",
+      p7two,
+    ]);
+    const two = read(p7two);
+    writeFileSync(P("mod-cms-two.ko"), cat(content, two, trailer(two.length)));
+    add({
+      id: "mod-cms-two-signers-second-trusted",
+      type: "module",
+      file: P("mod-cms-two.ko"),
+      ...ok(
+        K.p256!,
+        "pkcs7_validate_trust(): -ENOKEY for one SignerInfo is skipped, the other one is trusted -> 0",
+      ),
+    });
+    add({
+      id: "mod-cms-two-signers-none-trusted",
+      type: "module",
+      file: P("mod-cms-two.ko"),
+      certs: [K.rsa4096!.cert],
+      expect: { verdict: "untrusted", kernel: "ENOKEY" },
+      why: "neither SignerInfo finds a key -> -ENOKEY",
+    });
+    // cms -stream: BER indefinite lengths, and OpenSSL then embeds the content although -nodetach is absent
+    const ber = cms("mod-cms-ber", K.rsa2048!, ["-noattr", "-nocerts", "-stream"]);
+    bad(
+      "mod-cms-stream-embedded",
+      ber,
+      "invalid",
+      "EBADMSG",
+      "asn1_ber_decoder() parses the indefinite lengths; the content is embedded, so pkcs7_supply_detached_data() fails -> -EBADMSG",
     );
   });
 
@@ -967,6 +1052,83 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       "ENODATA",
       "pefile_parse_binary(): certs dirent empty -> -ENODATA",
     );
+    const at = (mut: (w: Buffer, table: number) => void) => {
+      const w = Buffer.from(sb!);
+      mut(w, w.readUInt32LE(dd));
+      return new Uint8Array(w);
+    };
+    peCase(
+      "pe-dir-va-in-headers",
+      at((w) => w.writeUInt32LE(0x100, dd)),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_parse_binary(): chkaddr(header_size, va, size): va < header_size -> -ELIBBAD",
+    );
+    peCase(
+      "pe-dir-past-eof",
+      at((w) => w.writeUInt32LE(w.readUInt32LE(dd + 4) + 8, dd + 4)),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "chkaddr(): va + size > file -> -ELIBBAD",
+    );
+    peCase(
+      "pe-dir-size-4",
+      at((w) => w.writeUInt32LE(4, dd + 4)),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_strip_sig_wrapper(): sig_len < sizeof(wrapper) -> -ELIBBAD",
+    );
+    peCase(
+      "pe-dwlength-10",
+      at((w, t) => w.writeUInt32LE(10, t)),
+      [CA],
+      "invalid",
+      "EKEYREJECTED",
+      "pefile_strip_sig_wrapper(): dwLength - 8 < 4 -> 'Signature data missing' -EKEYREJECTED",
+    );
+    peCase(
+      "pe-p7-not-sequence",
+      at((w, t) => w.writeUInt8(0x31, t + 8)),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_strip_sig_wrapper(): pkcs7[0] != SEQUENCE -> -ELIBBAD",
+    );
+    peCase(
+      "pe-p7-len-0x83",
+      at((w, t) => w.writeUInt8(0x83, t + 9)),
+      [CA],
+      "invalid",
+      "EMSGSIZE",
+      "pefile_strip_sig_wrapper(): length form 0x83..0xff -> -EMSGSIZE",
+    );
+    peCase(
+      "pe-p7-len-too-long",
+      at((w, t) => w.writeUInt16BE(w.readUInt16BE(t + 10) + 0x100, t + 10)),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_strip_sig_wrapper(): DER length beyond dwLength -> -ELIBBAD",
+    );
+    peCase(
+      "pe-dir-size-zero",
+      at((w) => w.writeUInt32LE(0, dd + 4)),
+      [CA],
+      "unsigned",
+      "ENODATA",
+      "pefile_parse_binary(): certs.size == 0 -> -ENODATA",
+    );
+    peCase(
+      "pe-mz-broken",
+      at((w) => w.writeUInt16LE(0x5a4e, 0)),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_parse_binary(): MZ magic -> -ELIBBAD",
+    );
     // NumberOfRvaAndSizes = 4 after signing
     const n = Buffer.from(sb!);
     const opt = n.readUInt32LE(0x3c) + 24;
@@ -1166,6 +1328,32 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       "EKEYREJECTED",
       "the signing-time check is in pkcs7_verify(), before pkcs7_validate_trust()",
     );
+    run("osslsigncode", [
+      "sign",
+      "-certs",
+      SIGNER.cert,
+      "-key",
+      SIGNER.key,
+      "-h",
+      "sha256",
+      "-ph",
+      "-n",
+      "heldout",
+      "-i",
+      "https://example.invalid/",
+      "-time",
+      T,
+      "-in",
+      unsigned,
+      "-out",
+      P("pe-ossl-ph.efi"),
+    ]);
+    valid(
+      "pe-ossl-pagehashes-opus",
+      P("pe-ossl-ph.efi"),
+      [CA],
+      "page hashes (in SpcPeImageData) and SpcSpOpusInfo are skipped by mscode_parse()",
+    );
     // with an RFC 3161 timestamp (built-in TSA): an unauthenticated attribute the kernel ignores
     run("osslsigncode", [
       "sign",
@@ -1218,6 +1406,37 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       "ENOKEY",
       "the kernel ignores nested signatures (unauthenticated attribute): the primary chains to nothing -> -ENOKEY",
     );
+  });
+
+  tryBuild(["sbsign"], [], () => {
+    run("sbsign", [
+      "--key",
+      SIGNER.key,
+      "--cert",
+      SIGNER.cert,
+      "--detached",
+      "--output",
+      P("pe-detached.p7"),
+      unsigned,
+    ]);
+    add({
+      id: "pe-detached",
+      type: "pe",
+      file: unsigned,
+      detached: P("pe-detached.p7"),
+      certs: [CA],
+      expect: { verdict: "valid", kernel: null },
+      why: "sbsign --detached over the unsigned image; no kernel path takes a detached PE signature (kexec reads the embedded one), so there is no kernel answer",
+    });
+    add({
+      id: "pe-detached-other-image",
+      type: "pe",
+      file: join(CORPUS, "pe/debian/vmlinuz-6.1.0-56-amd64.unsigned.efi"),
+      detached: P("pe-detached.p7"),
+      certs: [CA],
+      expect: { verdict: "invalid-digest", kernel: null },
+      why: "the image digest in the SpcIndirectData is fbx64's; detached: no kernel answer",
+    });
   });
 
   // two signatures attached by sbattach

@@ -23,6 +23,7 @@ async function verifyJson(c: HeldoutCase): Promise<{ code: number; out: string; 
     c.type,
     ...c.certs.flatMap((x) => ["--cert", x]),
     ...(c.imaSig ? ["--ima-sig", c.imaSig] : []),
+    ...(c.detached ? ["--detached", c.detached] : []),
     ...(c.kernel ? ["--kernel", c.kernel] : []),
     c.file,
   ];
