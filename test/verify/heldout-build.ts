@@ -25,6 +25,8 @@ export interface HeldoutCase {
   certs: string[];
   /** IMA: the security.ima value file. */
   imaSig?: string;
+  /** Pass --type (else the type is detected, as a plain `verify --json FILE` does). */
+  forceType?: boolean;
   /** A detached signature for `file` (verify --detached). */
   detached?: string;
   kernel?: "6.1" | "6.12";
@@ -84,7 +86,7 @@ export interface Key {
   certDer: string;
 }
 
-function makeKey(dir: string, name: string, newkey: string[]): Key {
+function makeKey(dir: string, name: string, newkey: string[], ext: string[] = []): Key {
   const key = join(dir, `${name}.key.pem`);
   const cert = join(dir, `${name}.crt.pem`);
   const certDer = join(dir, `${name}.crt.der`);
@@ -106,6 +108,7 @@ function makeKey(dir: string, name: string, newkey: string[]): Key {
     "basicConstraints=critical,CA:TRUE",
     "-addext",
     "keyUsage=digitalSignature,keyCertSign",
+    ...ext,
   ]);
   run("openssl", ["x509", "-in", cert, "-outform", "DER", "-out", certDer]);
   return { name, key, cert, certDer };
@@ -323,9 +326,15 @@ export function buildHeldout(dir: string): HeldoutCase[] {
     keys.p256 = makeKey(dir, "p256", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
     keys.p384 = makeKey(dir, "p384", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"]);
     keys.p521 = makeKey(dir, "p521", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-521"]);
+    keys.noskid = makeKey(
+      dir,
+      "noskid",
+      ["-newkey", "rsa:2048"],
+      ["-addext", "subjectKeyIdentifier=none", "-addext", "authorityKeyIdentifier=none"],
+    );
   });
   if (!keys.rsa2048) return cases;
-  const K = keys as Record<"rsa2048" | "rsa4096" | "p256" | "p384" | "p521", Key>;
+  const K = keys as Record<"rsa2048" | "rsa4096" | "p256" | "p384" | "p521" | "noskid", Key>;
 
   buildModules(K, add, tryBuild, P);
   buildPe(K, add, tryBuild, P);
@@ -448,7 +457,8 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
     kernel: KernelAnswer,
     why: string,
     certs = [K.rsa2048!.cert],
-  ) => add({ id, type: "module", file: write(`${id}.ko`, b), certs, expect: { verdict, kernel }, why });
+    ext = "ko",
+  ) => add({ id, type: "module", file: write(`${id}.${ext}`, b), certs, expect: { verdict, kernel }, why });
 
   add({
     id: "mod-untrusted",
@@ -813,6 +823,8 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       "invalid",
       "EINVAL",
       "module_xz_decompress(): xz_dec_run() != XZ_STREAM_END -> -EINVAL",
+      [K.rsa2048!.cert],
+      "ko.xz",
     );
     bad(
       "mod-xz-truncated",
@@ -820,6 +832,8 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       "invalid",
       "EINVAL",
       "stream ends early: xz_dec_run() XZ_BUF_ERROR -> -EINVAL",
+      [K.rsa2048!.cert],
+      "ko.xz",
     );
   });
   tryBuild(["zstd"], [], () => {
@@ -851,6 +865,8 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       "invalid",
       "EINVAL",
       "module_zstd_decompress(): zstd_decompress_stream() does not finish -> -EINVAL",
+      [K.rsa2048!.cert],
+      "ko.zst",
     );
   });
   tryBuild(["gzip"], [], () => {
@@ -1121,13 +1137,36 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       "ENODATA",
       "pefile_parse_binary(): certs.size == 0 -> -ENODATA",
     );
-    peCase(
-      "pe-mz-broken",
+    const mz = write(
+      "pe-mz-broken.efi",
       at((w) => w.writeUInt16LE(0x5a4e, 0)),
+    );
+    add({
+      id: "pe-mz-broken--type-pe",
+      type: "pe",
+      forceType: true,
+      file: mz,
+      certs: [CA],
+      expect: { verdict: "invalid", kernel: "ELIBBAD" },
+      why: "verify --type pe: pefile_parse_binary(): MZ magic -> -ELIBBAD",
+    });
+    add({
+      id: "pe-mz-broken-detected",
+      type: "pe",
+      file: mz,
+      certs: [CA],
+      expect: { verdict: "invalid", kernel: "ELIBBAD" },
+      why: "no --type: named .efi (detectType() falls back on the name), so answered as verify_pefile_signature() answers it: MZ magic -> -ELIBBAD",
+    });
+    const pe = Buffer.from(sb!);
+    pe.writeUInt32LE(0x00004551, pe.readUInt32LE(0x3c));
+    peCase(
+      "pe-pe-magic-broken",
+      new Uint8Array(pe),
       [CA],
       "invalid",
       "ELIBBAD",
-      "pefile_parse_binary(): MZ magic -> -ELIBBAD",
+      "MZ intact, 'PE\\0\\0' broken: pefile_parse_binary() -> -ELIBBAD (detected as PE from MZ)",
     );
     // NumberOfRvaAndSizes = 4 after signing
     const n = Buffer.from(sb!);
@@ -1679,20 +1718,133 @@ function buildIma(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: s
       "EKEYREJECTED",
       "ecdsa_verify() -> -EKEYREJECTED; ECDSA cannot tell a changed digest from a changed signature (no digest recovery), so the verdict is invalid-signature as for corpus ECDSA tampered-sig",
     );
-    // digest-only xattr
-    const hf = P("ima-hash.hello.txt");
-    copyFileSync(join(files, "hello.txt"), hf);
-    const hashSig = run("evmctl", ["ima_hash", "--sigfile", "-a", "sha256", hf]);
-    void hashSig;
-    if (existsSync(`${hf}.sig`))
+    // digest-only xattrs (evmctl ima_hash -n prints the value in hex): 0x04 <algo> <digest>, or 0x01 <sha1>
+    for (const [id, algo] of [
+      ["ima-hash-only-sha256", "sha256"],
+      ["ima-hash-only-sha1", "sha1"],
+      ["ima-hash-only-sha512", "sha512"],
+    ] as const) {
+      const hf = P(`${id}.hello.txt`);
+      copyFileSync(join(files, "hello.txt"), hf);
+      const hex = /^[0-9a-f]{20,}$/m.exec(String(run("evmctl", ["ima_hash", "-n", "-a", algo, hf])))?.[0];
+      if (!hex) throw new Failed(`evmctl ima_hash -n -a ${algo}: no hex value printed`);
       imaCase(
-        "ima-hash-only",
+        id,
         hf,
-        `${hf}.sig`,
+        new Uint8Array(Buffer.from(hex, "hex")),
         [K.rsa2048!.certDer],
         "not-a-signature",
         null,
-        "IMA_XATTR_DIGEST_NG: no signature, asymmetric_verify() is never called",
+        "IMA_XATTR_DIGEST(_NG): with a signature-requiring policy ima_appraise refuses (IMA-signature-required) before any signature check: no errno",
       );
+    }
+    // P-521: 6.12 only (x509_note_params() of 6.1 has no secp521r1: the cert never loads)
+    const f521 = evm("ima-p521-sha512", K.p521!, "sha512", "hello.txt");
+    add({
+      id: "ima-p521-sha512@6.12",
+      type: "ima",
+      file: f521,
+      imaSig: `${f521}.sig`,
+      certs: [K.p521!.certDer],
+      kernel: "6.12",
+      expect: { verdict: "valid", kernel: "accept" },
+      why: "6.12: ecdsa-nist-p521, x962 encoding",
+    });
+    add({
+      id: "ima-p521-sha512@6.1",
+      type: "ima",
+      file: f521,
+      imaSig: `${f521}.sig`,
+      certs: [K.p521!.certDer],
+      kernel: "6.1",
+      expect: { verdict: "untrusted", kernel: "ENOKEY" },
+      why: "6.1: the P-521 cert is not in .ima (x509 -ENOPKG): request_asymmetric_key() -ENOKEY",
+    });
+    const f384 = evm("ima-rsa4096-sha384", K.rsa4096!, "sha384", "script.sh");
+    imaCase(
+      "ima-rsa4096-sha384",
+      f384,
+      `${f384}.sig`,
+      [K.rsa4096!.certDer],
+      "valid",
+      "accept",
+      "RSA-4096, sha384",
+    );
+    const f224 = evm("ima-p256-sha224", K.p256!, "sha224", "random-4k.bin");
+    imaCase(
+      "ima-p256-sha224",
+      f224,
+      `${f224}.sig`,
+      [K.p256!.certDer],
+      "valid",
+      "accept",
+      "ECDSA P-256 with sha224 (hash_algo 7)",
+    );
+    const fec = evm("ima-p384-sha512", K.p384!, "sha512", "random-64k.bin");
+    imaCase(
+      "ima-p384-sha512",
+      fec,
+      `${fec}.sig`,
+      [K.p384!.certDer],
+      "valid",
+      "accept",
+      "ECDSA P-384 over a 64-byte digest: ecdsa_verify() uses its first 48 bytes",
+    );
+    // a certificate without subjectKeyIdentifier: the keyid evmctl writes (SHA-1 of the key) names no key id
+    const fns = evm("ima-noskid", K.noskid!, "sha256", "hello.txt");
+    imaCase(
+      "ima-cert-without-skid",
+      fns,
+      `${fns}.sig`,
+      [K.noskid!.certDer],
+      "untrusted",
+      "ENOKEY",
+      "asymmetric_key_cmp_partial() matches the keyid against the tails of the key's ids (issuer+serial, SKID): there is no SKID -> -ENOKEY",
+    );
+    // --keyid: a keyid that names nothing
+    const fk = P("ima-keyid.hello.txt");
+    copyFileSync(join(files, "hello.txt"), fk);
+    run("evmctl", [
+      "ima_sign",
+      "--sigfile",
+      "--key",
+      K.rsa2048!.key,
+      "-a",
+      "sha256",
+      "--keyid",
+      "deadbeef",
+      fk,
+    ]);
+    imaCase(
+      "ima-evmctl-keyid-override",
+      fk,
+      `${fk}.sig`,
+      [K.rsa2048!.certDer],
+      "untrusted",
+      "ENOKEY",
+      "keyid deadbeef: request_asymmetric_key() -ENOKEY",
+    );
+    // version byte 3 on a type-3 xattr: ima_appraise 'invalid-signature-version', no crypto call
+    const v3 = new Uint8Array(r);
+    v3[1] = 3;
+    imaCase(
+      "ima-version-3",
+      f,
+      v3,
+      [K.rsa2048!.certDer],
+      "invalid",
+      null,
+      "xattr_verify(): EVM_IMA_XATTR_DIGSIG with version >= 3 -> cause invalid-signature-version, integrity_digsig_verify() not called",
+    );
+    const et1 = e.subarray(0, e.length - 1);
+    imaCase(
+      "ima-ecdsa-truncated-1",
+      filesOf["ima-p256-sha256"]!,
+      et1,
+      [K.p256!.certDer],
+      "invalid",
+      "EBADMSG",
+      "asymmetric_verify(): siglen != sig_size -> -EBADMSG",
+    );
   });
 }

@@ -5,7 +5,7 @@
 // builder from the kernel sources. A case whose tool is missing is skipped,
 // saying which.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -19,8 +19,7 @@ async function verifyJson(c: HeldoutCase): Promise<{ code: number; out: string; 
   const argv = [
     "verify",
     "--json",
-    "--type",
-    c.type,
+    ...(c.forceType ? ["--type", c.type] : []),
     ...c.certs.flatMap((x) => ["--cert", x]),
     ...(c.imaSig ? ["--ima-sig", c.imaSig] : []),
     ...(c.detached ? ["--detached", c.detached] : []),
@@ -43,6 +42,12 @@ describe("held-out corpus (peer tools, fresh keys)", { skip: SKIP_SHARED }, () =
   const dir = mkdtempSync(join(tmpdir(), "heldout-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const cases = SKIP_SHARED ? [] : buildHeldout(dir);
+
+  test("every case that was built has its files", () => {
+    for (const c of cases.filter((x) => !x.skip))
+      for (const f of [c.file, c.imaSig, c.detached])
+        if (f) assert.ok(existsSync(f), `${c.id}: ${f} missing`);
+  });
 
   test("the builder made cases of every type", () => {
     const made = cases.filter((c) => !c.skip);
