@@ -513,6 +513,13 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
     "PKCS#7 starts one byte early: asn1_ber_decoder() tag mismatch -> -EBADMSG",
   );
   bad(
+    "mod-p7-trailing-zeros",
+    cat(sp.content, sp.p7, new Uint8Array(4), trailer(sp.p7.length + 4)),
+    "valid",
+    "accept",
+    "4 zero bytes after the PKCS#7 inside sig_len: asn1_ber_decoder() returns at ASN1_OP_COMPLETE without an excess-data check; content boundary unchanged",
+  );
+  bad(
     "mod-siglen-zero",
     T({}, 0),
     "invalid",
@@ -1836,6 +1843,14 @@ function buildIma(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: s
       null,
       "xattr_verify(): EVM_IMA_XATTR_DIGSIG with version >= 3 -> cause invalid-signature-version, integrity_digsig_verify() not called",
     );
+    // a byte after the DER (r, s) SEQUENCE, sig_size counting it: asn1_ber_decoder() stops at
+    // ASN1_OP_COMPLETE without looking at what follows the outer element
+    const ex = Buffer.concat([Buffer.from(e), Buffer.of(0x00)]);
+    ex.writeUInt16BE(ex.length - 9, 7);
+    imaCase("ima-ecdsa-trailing-byte", filesOf["ima-p256-sha256"]!, new Uint8Array(ex), [K.p256!.certDer], "valid", "accept", "asn1_ber_decoder() has no excess-data check after the top-level SEQUENCE: ecdsa_verify() accepts");
+    const rx = Buffer.concat([Buffer.from(r), Buffer.of(0x00)]);
+    rx.writeUInt16BE(rx.length - 9, 7);
+    imaCase("ima-rsa-trailing-byte", f, new Uint8Array(rx), [K.rsa2048!.certDer], "invalid-signature", "EINVAL", "pkcs1pad_verify(): sig_size 257 != key_size 256 -> -EINVAL");
     const et1 = e.subarray(0, e.length - 1);
     imaCase(
       "ima-ecdsa-truncated-1",
