@@ -326,6 +326,9 @@ export function buildHeldout(dir: string): HeldoutCase[] {
     keys.p256 = makeKey(dir, "p256", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
     keys.p384 = makeKey(dir, "p384", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"]);
     keys.p521 = makeKey(dir, "p521", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-521"]);
+    keys.rsa2560 = makeKey(dir, "rsa2560", ["-newkey", "rsa:2560"]);
+    keys.rsa3072 = makeKey(dir, "rsa3072", ["-newkey", "rsa:3072"]);
+    keys.rsa1024 = makeKey(dir, "rsa1024", ["-newkey", "rsa:1024"]);
     keys.noskid = makeKey(
       dir,
       "noskid",
@@ -334,7 +337,10 @@ export function buildHeldout(dir: string): HeldoutCase[] {
     );
   });
   if (!keys.rsa2048) return cases;
-  const K = keys as Record<"rsa2048" | "rsa4096" | "p256" | "p384" | "p521" | "noskid", Key>;
+  const K = keys as Record<
+    "rsa2048" | "rsa4096" | "rsa2560" | "rsa3072" | "rsa1024" | "p256" | "p384" | "p521" | "noskid",
+    Key
+  >;
 
   buildModules(K, add, tryBuild, P);
   buildPe(K, add, tryBuild, P);
@@ -416,6 +422,33 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       file: P("mod-p521-sha512.ko"),
       kernel: "6.12",
       ...ok(K.p521!, "6.12 has ecdsa-nist-p521"),
+    });
+  });
+
+  // RSA key sizes: rsa_check_key_length() takes 512/1024/1536/2048/3072/4096 (no FIPS mode)
+  tryBuild([SIGN_FILE], [], () => {
+    signFile("sha256", K.rsa3072!, base, P("mod-rsa3072.ko"));
+    add({
+      id: "mod-rsa3072",
+      type: "module",
+      file: P("mod-rsa3072.ko"),
+      ...ok(K.rsa3072!, "RSA-3072 is a listed length"),
+    });
+    signFile("sha256", K.rsa1024!, base, P("mod-rsa1024.ko"));
+    add({
+      id: "mod-rsa1024",
+      type: "module",
+      file: P("mod-rsa1024.ko"),
+      ...ok(K.rsa1024!, "RSA-1024 is listed (refused only with fips_enabled)"),
+    });
+    signFile("sha256", K.rsa2560!, base, P("mod-rsa2560.ko"));
+    add({
+      id: "mod-rsa2560",
+      type: "module",
+      file: P("mod-rsa2560.ko"),
+      certs: [K.rsa2560!.cert],
+      expect: { verdict: "untrusted", kernel: "ENOKEY" },
+      why: "the self-signed RSA-2560 cert never loads: x509_check_for_self_signed() -> rsa_check_key_length() -EINVAL; no key -> -ENOKEY",
     });
   });
 
@@ -1847,10 +1880,26 @@ function buildIma(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: s
     // ASN1_OP_COMPLETE without looking at what follows the outer element
     const ex = Buffer.concat([Buffer.from(e), Buffer.of(0x00)]);
     ex.writeUInt16BE(ex.length - 9, 7);
-    imaCase("ima-ecdsa-trailing-byte", filesOf["ima-p256-sha256"]!, new Uint8Array(ex), [K.p256!.certDer], "valid", "accept", "asn1_ber_decoder() has no excess-data check after the top-level SEQUENCE: ecdsa_verify() accepts");
+    imaCase(
+      "ima-ecdsa-trailing-byte",
+      filesOf["ima-p256-sha256"]!,
+      new Uint8Array(ex),
+      [K.p256!.certDer],
+      "valid",
+      "accept",
+      "asn1_ber_decoder() has no excess-data check after the top-level SEQUENCE: ecdsa_verify() accepts",
+    );
     const rx = Buffer.concat([Buffer.from(r), Buffer.of(0x00)]);
     rx.writeUInt16BE(rx.length - 9, 7);
-    imaCase("ima-rsa-trailing-byte", f, new Uint8Array(rx), [K.rsa2048!.certDer], "invalid-signature", "EINVAL", "pkcs1pad_verify(): sig_size 257 != key_size 256 -> -EINVAL");
+    imaCase(
+      "ima-rsa-trailing-byte",
+      f,
+      new Uint8Array(rx),
+      [K.rsa2048!.certDer],
+      "invalid-signature",
+      "EINVAL",
+      "pkcs1pad_verify(): sig_size 257 != key_size 256 -> -EINVAL",
+    );
     const et1 = e.subarray(0, e.length - 1);
     imaCase(
       "ima-ecdsa-truncated-1",
