@@ -114,6 +114,52 @@ function makeKey(dir: string, name: string, newkey: string[], ext: string[] = []
   return { name, key, cert, certDer };
 }
 
+/** A leaf issued by `ca` (openssl x509 -req), with or without authorityKeyIdentifier. */
+function issue(dir: string, name: string, ca: Key, akid: boolean): Key {
+  const key = join(dir, `${name}.key.pem`);
+  const csr = join(dir, `${name}.csr`);
+  const cert = join(dir, `${name}.crt.pem`);
+  const certDer = join(dir, `${name}.crt.der`);
+  const ext = join(dir, `${name}.ext`);
+  writeFileSync(
+    ext,
+    `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=${akid ? "keyid,issuer" : "none"}\n`,
+  );
+  run("openssl", [
+    "req",
+    "-new",
+    "-nodes",
+    "-newkey",
+    "rsa:2048",
+    "-keyout",
+    key,
+    "-out",
+    csr,
+    "-subj",
+    `/CN=heldout ${name} TEST ONLY`,
+  ]);
+  run("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    ca.cert,
+    "-CAkey",
+    ca.key,
+    "-set_serial",
+    akid ? "4660" : "4661",
+    "-days",
+    "3650",
+    "-extfile",
+    ext,
+    "-out",
+    cert,
+  ]);
+  run("openssl", ["x509", "-in", cert, "-outform", "DER", "-out", certDer]);
+  return { name, key, cert, certDer };
+}
+
 function flip(b: Uint8Array, at: number): Uint8Array {
   const c = new Uint8Array(b);
   c[at]! ^= 0x01;
@@ -329,6 +375,8 @@ export function buildHeldout(dir: string): HeldoutCase[] {
     keys.rsa2560 = makeKey(dir, "rsa2560", ["-newkey", "rsa:2560"]);
     keys.rsa3072 = makeKey(dir, "rsa3072", ["-newkey", "rsa:3072"]);
     keys.rsa1024 = makeKey(dir, "rsa1024", ["-newkey", "rsa:1024"]);
+    keys.leaf = issue(dir, "leaf-akid", keys.rsa4096!, true);
+    keys.leafNoAkid = issue(dir, "leaf-noakid", keys.rsa4096!, false);
     keys.noskid = makeKey(
       dir,
       "noskid",
@@ -422,6 +470,57 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       file: P("mod-p521-sha512.ko"),
       kernel: "6.12",
       ...ok(K.p521!, "6.12 has ecdsa-nist-p521"),
+    });
+  });
+
+  // a signer issued by a trusted CA (rsa4096): sign-file embeds no certificate, so the only lookup
+  // left is the signer's own issuer+serial ("last resort" in pkcs7_validate_trust_one())
+  tryBuild([SIGN_FILE, "openssl"], [], () => {
+    signFile("sha256", K.leaf!, base, P("mod-leaf.ko"));
+    add({
+      id: "mod-issued-signer-no-cert",
+      type: "module",
+      file: P("mod-leaf.ko"),
+      certs: [K.rsa4096!.cert],
+      expect: { verdict: "untrusted", kernel: "ENOKEY" },
+      why: "no certs in the PKCS#7: pkcs7_validate_trust_one() can only look up the signer's issuer+serial, the keyring holds only its CA -> -ENOKEY",
+    });
+    const p7 = P("mod-leaf-cms.p7s");
+    run("openssl", [
+      "cms",
+      "-sign",
+      "-binary",
+      "-nosmimecap",
+      "-noattr",
+      "-outform",
+      "DER",
+      "-md",
+      "sha256",
+      "-signer",
+      K.leaf!.cert,
+      "-inkey",
+      K.leaf!.key,
+      "-in",
+      base,
+      "-out",
+      p7,
+    ]);
+    const d = read(p7);
+    writeFileSync(P("mod-leaf-cms.ko"), cat(content, d, trailer(d.length)));
+    add({
+      id: "mod-issued-signer-cert-embedded",
+      type: "module",
+      file: P("mod-leaf-cms.ko"),
+      ...ok(
+        K.rsa4096!,
+        "embedded leaf not in the keyring; its AKID finds the CA: verify_signature(CA key, leaf->sig) -> 0",
+      ),
+    });
+    add({
+      id: "mod-issued-signer-leaf-anchor",
+      type: "module",
+      file: P("mod-leaf.ko"),
+      ...ok(K.leaf!, "the leaf itself in the keyring: direct issuer+serial match"),
     });
   });
 
@@ -1240,6 +1339,58 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       "invalid",
       "ELIBBAD",
       "pefile_parse_binary(): n_data_dirents > (header_size - cursor) / 8 -> -ELIBBAD",
+    );
+  });
+
+  // signers issued by a trusted CA, with and without authorityKeyIdentifier; an embedded intermediate
+  tryBuild(["sbsign"], [], () => {
+    run("sbsign", [
+      "--key",
+      K.leaf!.key,
+      "--cert",
+      K.leaf!.cert,
+      "--output",
+      P("pe-leaf-akid.efi"),
+      unsigned,
+    ]);
+    valid(
+      "pe-issued-signer-akid",
+      P("pe-leaf-akid.efi"),
+      [K.rsa4096!.cert],
+      "pkcs7_validate_trust_one(): the leaf's AKID (auth_ids) finds the CA in the keyring",
+    );
+    run("sbsign", [
+      "--key",
+      K.leafNoAkid!.key,
+      "--cert",
+      K.leafNoAkid!.cert,
+      "--output",
+      P("pe-leaf-noakid.efi"),
+      unsigned,
+    ]);
+    peCase(
+      "pe-issued-signer-no-akid",
+      P("pe-leaf-noakid.efi"),
+      [K.rsa4096!.cert],
+      "untrusted",
+      "ENOKEY",
+      "no AKID: last->sig->auth_ids are NULL, the kernel never looks the issuer up by name -> -ENOKEY (OpenSSL would chain by name)",
+    );
+    peCase(
+      "pe-rogue-chain-root",
+      join(CORPUS, "pe/variants/fbx64.rogue-chain.efi"),
+      [join(CORPUS, "pe/testkeys/rogue-root.pem")],
+      "valid",
+      "accept",
+      "leaf -> embedded intermediate (pkcs7_verify_sig_chain()) -> root in the keyring via the intermediate's AKID",
+    );
+    peCase(
+      "pe-rogue-chain-intermediate",
+      join(CORPUS, "pe/variants/fbx64.rogue-chain.efi"),
+      [join(CORPUS, "pe/testkeys/rogue-intermediate.pem")],
+      "valid",
+      "accept",
+      "the embedded intermediate is itself in the keyring (find_asymmetric_key(x509->id, x509->skid)) and verifies the leaf",
     );
   });
 
