@@ -1008,6 +1008,39 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       "ko.zst",
     );
   });
+  // signed *after* compression (sign-file run on the .ko.xz): the kernel's decoders stop at the end of
+  // the first stream and never see the signature -> an unsigned module
+  for (const [tool, args, ext] of [
+    ["xz", ["-c", "--check=crc32"], "xz"],
+    ["zstd", ["-c", "-q"], "zst"],
+    ["gzip", ["-c", "-n"], "gz"],
+  ] as const)
+    tryBuild([tool, SIGN_FILE], [], () => {
+      const f = compress(`mod-signed-after-${ext}`, tool, [...args], content, ext);
+      run(SIGN_FILE, ["sha256", K.rsa2048!.key, K.rsa2048!.cert, f]);
+      add({
+        id: `mod-signed-after-compress-${ext}`,
+        type: "module",
+        file: f,
+        certs: [K.rsa2048!.cert],
+        expect: { verdict: "unsigned", kernel: "ENODATA" },
+        why: `module_${ext === "gz" ? "gzip" : ext === "zst" ? "zstd" : "xz"}_decompress() stops at the end of the first stream; the signature after it is never read -> module_sig_check() -ENODATA`,
+      });
+      const sig = read(compress(`mod-c-${ext}`, tool, [...args], s, ext));
+      bad(
+        `mod-${ext}-trailing-garbage`,
+        cat(
+          sig,
+          Uint8Array.from({ length: 16 }, (_, i) => (i * 37 + 11) & 0xff),
+        ),
+        "valid",
+        "accept",
+        "bytes after the compressed stream are not read by the kernel's decoder",
+        [K.rsa2048!.cert],
+        `ko.${ext}`,
+      );
+    });
+
   tryBuild(["gzip"], [], () => {
     add({
       id: "mod-gz",
