@@ -10,6 +10,10 @@ interface Curve {
   gy: bigint;
   /** ndigits * 8: the kernel's key length in bytes */
   keylen: number;
+  /** Bytes per coordinate of the public point (keylen, except P-521: 66 in 9 digits) */
+  coordLen?: number;
+  /** Kernels that register ecdsa-nist-<curve> (crypto/ecdsa.c): P-521 only from 6.10 */
+  since?: "6.12";
 }
 
 const h = (s: string) => BigInt(`0x${s}`);
@@ -40,6 +44,26 @@ export const CURVES: Record<string, Curve> = {
     gx: h("aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7"),
     gy: h("3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5f"),
     keylen: 48,
+  },
+  // 6.12 crypto/ecdsa.c registers ecdsa-nist-p521 (ECC_CURVE_NIST_P521, 9 digits of 64 bits)
+  "ecdsa-nist-p521": {
+    p: (1n << 521n) - 1n,
+    a: (1n << 521n) - 4n,
+    b: h(
+      "0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00",
+    ),
+    n: h(
+      "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
+    ),
+    gx: h(
+      "00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5bd66",
+    ),
+    gy: h(
+      "011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650",
+    ),
+    keylen: 72,
+    coordLen: 66,
+    since: "6.12",
   },
 };
 

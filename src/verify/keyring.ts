@@ -168,6 +168,15 @@ export function certificatesIn(data: Uint8Array): Uint8Array[] {
   return [data];
 }
 
+function parsesAsX509(der: Uint8Array, version: KernelVersion): boolean {
+  try {
+    parseX509Strict(der, version);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Loads every certificate of a PEM or DER file as keys; errors name the file (InputError). */
 export function loadCertFile(path: string, version: KernelVersion = "6.1", blacklist?: Blacklist): Key[] {
   let data: Uint8Array;
@@ -180,7 +189,25 @@ export function loadCertFile(path: string, version: KernelVersion = "6.1", black
     );
   }
   try {
-    return certificatesIn(data).map((der) => keyFromDer(der, version, blacklist, path));
+    const keys: Key[] = [];
+    for (const der of certificatesIn(data)) {
+      try {
+        keys.push(keyFromDer(der, version, blacklist, path));
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        // A well-formed certificate that this kernel refuses to load is left out of the keyring,
+        // as load_certificate_list() / key_create_or_update() leave it out ("Problem loading
+        // in-kernel X.509 certificate"): a key algorithm or curve it has no parser for
+        // (x509_cert_parse() -ENOPKG, e.g. P-521 on 6.1), or a self-signature that
+        // x509_check_for_self_signed() cannot verify (e.g. rsa_check_key_length() -EINVAL for a
+        // 2560-bit key). What is not a certificate at all, and a blacklisted one (said loudly:
+        // the caller asked for it), are errors.
+        if (e.message.includes("blacklisted")) throw e;
+        if (e.errno === "ENOPKG" || parsesAsX509(der, version)) continue;
+        throw e;
+      }
+    }
+    return keys;
   } catch (e) {
     if (e instanceof FormatError) throw new InputError(path, `bad certificate: ${e.message}`);
     throw e;

@@ -79,7 +79,10 @@ interface EcKey {
   y: bigint;
 }
 
-const cache = new WeakMap<Uint8Array, RsaKey | EcKey | ErrnoName>();
+const caches = {
+  "6.1": new WeakMap<Uint8Array, RsaKey | EcKey | ErrnoName>(),
+  "6.12": new WeakMap<Uint8Array, RsaKey | EcKey | ErrnoName>(),
+};
 
 function ok(): VerifyOutcome {
   return { errno: null, reason: "signature verifies" };
@@ -89,7 +92,8 @@ function no(errno: ErrnoName, reason: string, contentMismatch?: boolean): Verify
 }
 
 /** rsa_set_pub_key() / ecdsa_set_pub_key(): the key as the kernel would load it, or its errno. */
-function loadKey(pub: PublicKeyInfo): RsaKey | EcKey | ErrnoName {
+function loadKey(pub: PublicKeyInfo, v: KernelVersion): RsaKey | EcKey | ErrnoName {
+  const cache = caches[v];
   const hit = cache.get(pub.key);
   if (hit) return hit;
   let r: RsaKey | EcKey | ErrnoName;
@@ -113,20 +117,26 @@ function loadKey(pub: PublicKeyInfo): RsaKey | EcKey | ErrnoName {
           node: createPublicKey({ key: Buffer.from(pub.spki), format: "der", type: "spki" }),
         };
     } else if (pub.pkeyAlgo.startsWith("ecdsa-")) {
-      const curve = CURVES[pub.pkeyAlgo];
+      const c = CURVES[pub.pkeyAlgo];
+      const curve = c && (!c.since || c.since === v) ? c : undefined;
       const k = pub.key;
-      // ecdsa_set_pub_key(): uncompressed point of the curve's size only
+      const digitlen = (k.length - 1) >> 1;
+      const ndigits = curve ? curve.keylen / 8 : 0;
+      // ecdsa_set_pub_key(), uncompressed point only. 6.1: digitlen a multiple of 8 and
+      // digitlen / 8 == ndigits; 6.12: even length and DIV_ROUND_UP(digitlen, 8) == ndigits
+      // (P-521: 66-byte coordinates in 9 digits)
       if (
         !curve ||
         k.length < 1 ||
-        ((k.length - 1) >> 1) % 8 !== 0 ||
         k[0] !== 4 ||
-        (k.length - 1) / 2 !== curve.keylen
+        (v === "6.1"
+          ? digitlen % 8 !== 0 || digitlen / 8 !== ndigits
+          : ((k.length - 1) & 1) !== 0 || Math.ceil(digitlen / 8) !== ndigits)
       )
         r = "EINVAL";
       else {
-        const x = toBig(k.subarray(1, 1 + curve.keylen));
-        const y = toBig(k.subarray(1 + curve.keylen));
+        const x = toBig(k.subarray(1, 1 + digitlen));
+        const y = toBig(k.subarray(1 + digitlen));
         r = onCurve(curve, x, y) ? { kind: "ec", curve: pub.pkeyAlgo, x, y } : "EINVAL";
       }
     } else r = "ENOPKG";
@@ -161,7 +171,7 @@ export function publicKeyVerify(pub: PublicKeyInfo, sig: SignatureToCheck, v: Ke
   } else if (pub.pkeyAlgo === "ecrdsa" || pub.pkeyAlgo === "sm2") {
     return no("ENOPKG", `${pub.pkeyAlgo} verification is not implemented here`);
   } else return no("ENOPKG", `unknown public key algorithm ${pub.pkeyAlgo}`);
-  const key = loadKey(pub);
+  const key = loadKey(pub, v);
   if (typeof key === "string") return no(key, `the kernel cannot load this ${pub.pkeyAlgo} key`);
   return key.kind === "rsa" ? rsaVerify(key, sig, v) : ecVerify(key, sig);
 }
