@@ -93,6 +93,16 @@ export class Root {
     return join(this.dir, ...done);
   }
 
+  /** A canonical name for a path (symlinks resolved), to notice two names of one directory (merged /usr). */
+  canonical(rel: string): string {
+    if (this.dir !== "/") return this.host(rel);
+    try {
+      return realpathSync(rel);
+    } catch {
+      return rel;
+    }
+  }
+
   private note(rel: string, e: unknown): void {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return;

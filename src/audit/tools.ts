@@ -299,11 +299,15 @@ function invocationEffect(argv: string[]): {
     return { tool, gated: !reads, note: reads ? "only reads the policy" : "writes the policy MSRs" };
   }
   if (name === "dmidecode") {
-    const gated =
-      args.includes("--no-sysfs") ||
-      (args.includes("--from-dump") === false &&
-        args.some((a) => a === "--dev-mem" || a.startsWith("--dev-mem")));
-    return { tool, gated, note: gated ? "reads /dev/mem" : "reads sysfs" };
+    // dmidecode reads /sys/firmware/dmi/tables first unless --no-sysfs; -d/--dev-mem only names the
+    // fallback device (used when sysfs has no tables), and --from-dump reads a file.
+    const gated = args.includes("--no-sysfs") && !args.some((a) => a.startsWith("--from-dump"));
+    return {
+      tool,
+      gated,
+      reason: "LOCKDOWN_DEV_MEM",
+      note: gated ? "--no-sysfs: reads the tables from /dev/mem" : "reads /sys/firmware/dmi/tables",
+    };
   }
   if (name === "perf" || /^perf_\d/.test(name)) {
     const sub = args.find((a) => !a.startsWith("-"));
@@ -362,7 +366,8 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
   for (const inv of invs) {
     const eff = invocationEffect(inv.argv);
     if (!eff.tool) continue;
-    if (!eff.gated || eff.tool.reason === null) {
+    const reason = eff.reason ?? eff.tool.reason;
+    if (!eff.gated || reason === null) {
       fine.push({
         check: "tools",
         subject: inv.where,
@@ -372,8 +377,8 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
     }
     findings.push(
       finding({
-        id: `${eff.tool.id}.invoked`,
-        reason: eff.reason ?? eff.tool.reason,
+        id: eff.tool.reason === null ? "tool.dev-mem.invoked" : `${eff.tool.id}.invoked`,
+        reason,
         subject: inv.where,
         evidence: `${inv.where}: runs "${inv.command}"${eff.note ? ` (${eff.note})` : ""}: ${eff.tool.does}`,
         remedy: eff.tool.remedy,
@@ -433,7 +438,12 @@ function nativeFindings(root: Root): Finding[] {
         if (b.includes("/dev/mem\0") || b.includes("/dev/port\0"))
           hits.push(["LOCKDOWN_DEV_MEM", "opens /dev/mem or /dev/port"]);
       } else if (b.subarray(0, 2).toString() === "#!") {
-        const t = b.toString("utf8");
+        // The script's commands, not its comments ("# reads sysfs, never /dev/mem").
+        const t = b
+          .toString("utf8")
+          .split("\n")
+          .map((l) => l.replace(/(^|\s)#.*$/, "$1"))
+          .join("\n");
         if (/\/dev\/(mem|port)\b/.test(t))
           hits.push(["LOCKDOWN_DEV_MEM", "references /dev/mem or /dev/port"]);
         if (/(^|[\s;|&(])wrmsr\s/m.test(t)) hits.push(["LOCKDOWN_MSR", "runs wrmsr"]);

@@ -25,8 +25,13 @@ const UNIT_EXT = /\.(service|mount|automount|socket|timer|path|target)$/;
 export function unitFiles(root: Root): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
+  const dirs = new Set<string>();
   for (const d of UNIT_DIRS) {
     if (d === "/run/systemd/system" && !root.live) continue;
+    // Merged /usr: /lib/systemd/system is /usr/lib/systemd/system; read each directory once.
+    const real = root.canonical(d);
+    if (dirs.has(real)) continue;
+    dirs.add(real);
     for (const e of root.list(d)) {
       const p = `${d}/${e.name}`;
       if (e.isDirectory() && e.name.endsWith(".d")) {
@@ -159,7 +164,9 @@ export function invocations(root: Root): Invocation[] {
     for (const { n, line } of configLines(t)) {
       // cron lines: skip the schedule fields and the user.
       const cron = /^(?:@\w+|(?:\S+\s+){5})\s*(?:(?:root|[a-z_][a-z0-9_-]*)\s+)?(.*)$/.exec(line);
-      add(`${f}:${n}`, f.includes("cron") && cron?.[1] ? cron[1] : line);
+      // Only crontabs have schedule fields; cron.{hourly,daily,...} hold plain scripts.
+      const crontab = f === "/etc/crontab" || f.startsWith("/etc/cron.d/");
+      add(`${f}:${n}`, crontab && cron?.[1] ? cron[1] : line);
     }
   }
   return out;
