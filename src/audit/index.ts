@@ -15,6 +15,7 @@ import {
   installedKernels,
   moduleFiles,
   readBuiltinKeys,
+  readPath,
 } from "./kernels.js";
 import { kexecFindings } from "./kexec.js";
 import { platformCerts, readCertFile, type TrustedCert } from "./keys.js";
@@ -136,10 +137,19 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     }
   }
   // The first kernel's modules start now (their workers prefetch); later kernels when their turn comes.
-  const startBatch = (k: InstalledKernel) =>
-    verifier.modules(files.get(k.release) ?? [], (d) =>
+  const startBatch = (k: InstalledKernel) => {
+    const list = files.get(k.release) ?? [];
+    // Read symlinked modules through the root; results keep the name under /lib/modules.
+    const reads = list.map((f) => readPath(root, f));
+    const b = verifier.modules(reads, (d) =>
       opts.progress?.("modules", (progressBase.get(k.release) ?? 0) + d, total),
     );
+    if (reads.every((r, i) => r === list[i])) return b;
+    return {
+      verify: async (keys: Parameters<typeof b.verify>[0]) =>
+        (await b.verify(keys)).map((r, i) => ({ ...r, file: list[i] ?? r.file })),
+    };
+  };
   const batches = new Map(kernels.slice(0, 1).map((k) => [k.release, startBatch(k)]));
 
   const cmdline = cmdlineSources(root);
@@ -302,7 +312,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   // Module options: hardware parameters, judged from the modules' own ELF.
   const idx = kernels.map((k) => ({
     release: k.release,
-    modules: moduleIndex(files.get(k.release) ?? []),
+    modules: new Map([...moduleIndex(files.get(k.release) ?? [])].map(([n, f]) => [n, readPath(root, f)])),
   }));
   const mp = await modparamFindings(
     [...moduleOptions(root), ...cmdlineOptions(cmdline)],
