@@ -6,7 +6,7 @@
 import { type LockdownReason, reasonInfo } from "../lsm/index.js";
 import { type Finding, type Fine, finding } from "./findings.js";
 import type { Root } from "./rootfs.js";
-import type { Invocation } from "./units.js";
+import { base, type Invocation, simpleCommands } from "./units.js";
 
 export interface ToolInfo {
   /** Exact executable names, or a pattern. */
@@ -272,6 +272,10 @@ const BIN_DIRS = [
   "/usr/share/bcc/tools",
 ];
 
+/** flashrom programmers that reach the chip over USB, SPI, serial or MTD (no /dev/mem, no iopl). */
+const EXTERNAL_FLASH =
+  /^(ch341a_spi|ch347_spi|dediprog|developerbox_spi|digilent_spi|dirtyjtag_spi|ft2232_spi|jlink_spi|linux_mtd|linux_spi|mstarddc_spi|pickit2_spi|pony_spi|raiden_debug_spi|serprog|stlinkv3_spi|usbblaster_spi|buspirate_spi|dummy)$/;
+
 export function toolFor(name: string): ToolInfo | undefined {
   return TOOLS.find((t) => t.names.includes(name) || t.pattern?.test(name));
 }
@@ -297,6 +301,36 @@ function invocationEffect(argv: string[]): {
         (a) => ["-r", "--read", "-v", "--verbose", "-d", "--debug"].includes(a) || /^-c|^--cpu|^\d/.test(a),
       );
     return { tool, gated: !reads, note: reads ? "only reads the policy" : "writes the policy MSRs" };
+  }
+  if (name === "flashrom") {
+    // Only the internal programmer (and the PCI/parallel-port ones) map /dev/mem or raise iopl();
+    // USB/SPI/serial programmers (ch341a_spi, dediprog, serprog, linux_spi, ...) go through their devices.
+    const i = args.findIndex((a) => a === "-p" || a === "--programmer" || /^(-p|--programmer=)./.test(a));
+    const prog =
+      i < 0
+        ? undefined
+        : (args[i] as string).startsWith("--programmer=")
+          ? (args[i] as string).slice(13)
+          : args[i] === "-p" || args[i] === "--programmer"
+            ? args[i + 1]
+            : (args[i] as string).slice(2);
+    const external = prog !== undefined && EXTERNAL_FLASH.test(prog.split(":")[0] as string);
+    return {
+      tool,
+      gated: !external,
+      note: external
+        ? `external programmer ${prog}: no /dev/mem or port I/O`
+        : `programmer ${prog ?? "internal"}`,
+    };
+  }
+  if (name === "hwclock") {
+    const direct = args.includes("--directisa");
+    return {
+      tool,
+      gated: direct,
+      reason: "LOCKDOWN_IOPORT",
+      note: direct ? "--directisa: reads the RTC through I/O ports (iopl)" : "uses /dev/rtc",
+    };
   }
   if (name === "dmidecode") {
     // dmidecode reads /sys/firmware/dmi/tables first unless --no-sysfs; -d/--dev-mem only names the
@@ -431,7 +465,7 @@ function nativeFindings(root: Root): Finding[] {
       budget -= b.length;
       if (budget < 0) continue;
       const elf = b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
-      const hits: [LockdownReason, string][] = [];
+      const hits: [LockdownReason, string, string?][] = [];
       if (elf) {
         if (b.includes("\0ioperm\0") || b.includes("\0iopl\0"))
           hits.push(["LOCKDOWN_IOPORT", "imports ioperm()/iopl()"]);
@@ -446,17 +480,25 @@ function nativeFindings(root: Root): Finding[] {
           .join("\n");
         if (/\/dev\/(mem|port)\b/.test(t))
           hits.push(["LOCKDOWN_DEV_MEM", "references /dev/mem or /dev/port"]);
-        if (/(^|[\s;|&(])wrmsr\s/m.test(t)) hits.push(["LOCKDOWN_MSR", "runs wrmsr"]);
+        // The commands it runs, judged like those of units and cron jobs.
+        for (const l of t.split("\n"))
+          for (const argv of simpleCommands(l)) {
+            const eff = invocationEffect([base(argv[0] as string), ...argv.slice(1)]);
+            const reason = eff.reason ?? eff.tool?.reason ?? null;
+            if (eff.tool && eff.gated && reason && !hits.some((h) => h[0] === reason))
+              hits.push([reason, `runs "${argv.join(" ")}"${eff.note ? ` (${eff.note})` : ""}`, eff.tool.id]);
+          }
       }
-      for (const [reason, what] of hits)
+      for (const [reason, what, id] of hits)
         out.push(
           finding({
             id:
-              reason === "LOCKDOWN_IOPORT"
+              id ??
+              (reason === "LOCKDOWN_IOPORT"
                 ? "tool.ioport"
                 : reason === "LOCKDOWN_MSR"
                   ? "tool.msr-write"
-                  : "tool.dev-mem",
+                  : "tool.dev-mem"),
             reason,
             subject: path,
             evidence: `${path} ${what} (found in the file itself); that access is refused with EPERM under lockdown`,
