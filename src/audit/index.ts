@@ -161,7 +161,8 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   );
   const live = liveModules(root);
   findings.push(...live.findings);
-  const ima = imaState(root, cmdline);
+  const configs = kernels.filter((k) => k.config).map((k) => k.kconfig);
+  const ima = imaState(root, cmdline, configs);
 
   for (const r of [
     hibernationFindings(root, cmdline),
@@ -173,7 +174,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     findings.push(...r.findings);
     fine.push(...r.fine);
   }
-  findings.push(...bootParamFindings(cmdline), ...imaFindings(root, cmdline));
+  findings.push(...bootParamFindings(cmdline), ...imaFindings(root, cmdline, configs));
 
   // Modules, per kernel.
   const dkms = dkmsModules(root);
