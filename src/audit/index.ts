@@ -165,7 +165,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   const ima = imaState(root, cmdline, configs);
 
   for (const r of [
-    hibernationFindings(root, cmdline),
+    hibernationFindings(root, cmdline, invs),
     debugfsFindings(root, invs),
     serialFindings(root, invs),
     await acpiFindings(root),

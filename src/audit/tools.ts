@@ -117,6 +117,13 @@ export const TOOLS: readonly ToolInfo[] = [
     remedy: "",
   },
   {
+    names: ["memtester"],
+    id: "tool.dev-mem",
+    reason: null,
+    does: "tests memory it allocates itself; only -p PHYSADDR (with -d DEVICE, default /dev/mem) maps physical memory",
+    remedy: "",
+  },
+  {
     names: ["devmem", "devmem2", "memtool", "radeontool", "nvclock", "vbetool", "peekpoke"],
     id: "tool.dev-mem",
     reason: "LOCKDOWN_DEV_MEM",
@@ -321,6 +328,15 @@ function invocationEffect(argv: string[]): {
       note: external
         ? `external programmer ${prog}: no /dev/mem or port I/O`
         : `programmer ${prog ?? "internal"}`,
+    };
+  }
+  if (name === "memtester") {
+    const phys = args.some((a) => a === "-p" || /^-p./.test(a));
+    return {
+      tool,
+      gated: phys,
+      reason: "LOCKDOWN_DEV_MEM",
+      note: phys ? "-p: maps a physical address range through /dev/mem" : "tests its own allocation",
     };
   }
   if (name === "hwclock") {
