@@ -119,7 +119,19 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   const findings: Finding[] = [];
   const fine: Fine[] = [];
 
-  const kernels = installedKernels(root);
+  // A /lib/modules/<rel> left behind by a removed kernel (no image, no config anywhere) cannot be
+  // booted from this root: its modules are never loaded. Only judged so when another kernel does
+  // have its image here (an unmounted /boot must not hide every kernel), and never for the running one.
+  const found = installedKernels(root);
+  const running = root.live ? root.text("/proc/sys/kernel/osrelease")?.trim() : undefined;
+  const leftover = found.filter(
+    (k) => !k.image && !k.config && k.release !== running && found.some((o) => o.image),
+  );
+  const kernels = found.filter((k) => !leftover.includes(k));
+  for (const k of leftover)
+    notes.push(
+      `${k.modulesDir}: modules of a kernel that is not installed (no image or config for ${k.release}); not examined. Remove the directory if the kernel is gone for good.`,
+    );
   // Start the slow part first: decompressing each kernel image to find its builtin keys.
   const keysP = new Map<string, Promise<BuiltinKeys>>(
     kernels.map((k) => [k.release, readBuiltinKeys(root, k)]),
