@@ -181,12 +181,12 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     debugfsFindings(root, invs),
     serialFindings(root, invs),
     await acpiFindings(root),
-    toolFindings(root, invs),
+    toolFindings(root, invs, configs),
   ]) {
     findings.push(...r.findings);
     fine.push(...r.fine);
   }
-  findings.push(...bootParamFindings(cmdline), ...imaFindings(root, cmdline, configs));
+  findings.push(...bootParamFindings(cmdline, configs), ...imaFindings(root, cmdline, configs));
 
   // Modules, per kernel.
   const dkms = dkmsModules(root);

@@ -17,6 +17,8 @@ export interface ToolInfo {
   reason: LockdownReason | null;
   /** Further reasons the tool's normal use runs into (one finding each, after the main one). */
   also?: LockdownReason[];
+  /** Reasons that only apply when the kernel builds this Kconfig symbol (=y or =m). */
+  requires?: Partial<Record<LockdownReason, string>>;
   does: string;
   remedy: string;
 }
@@ -177,8 +179,10 @@ export const TOOLS: readonly ToolInfo[] = [
   {
     names: ["fwts"],
     id: "tool.efi-test",
-    reason: "LOCKDOWN_EFI_TEST",
-    does: "its UEFI runtime tests open /dev/efi_test (EPERM under lockdown) and some tests read /dev/mem",
+    reason: "LOCKDOWN_DEV_MEM",
+    also: ["LOCKDOWN_EFI_TEST"],
+    requires: { LOCKDOWN_EFI_TEST: "EFI_TEST" },
+    does: "its BIOS/ACPI tests read firmware memory through /dev/mem, and its UEFI runtime tests open /dev/efi_test (when the kernel has it); both are refused under lockdown",
     remedy: "Run firmware test suites from a live image without lockdown.",
   },
   // module loaders
@@ -381,7 +385,16 @@ function invocationEffect(argv: string[]): {
   return { tool, gated: tool.reason !== null, note: "" };
 }
 
-export function toolFindings(root: Root, invs: Invocation[]): { findings: Finding[]; fine: Fine[] } {
+export function toolFindings(
+  root: Root,
+  invs: Invocation[],
+  configs: Map<string, string>[] = [],
+): { findings: Finding[]; fine: Fine[] } {
+  // A reason whose kernel code no installed kernel builds cannot apply (Debian: no CONFIG_EFI_TEST).
+  const applies = (t: ToolInfo, r: LockdownReason) => {
+    const sym = t.requires?.[r];
+    return !sym || configs.length === 0 || configs.some((c) => c.get(sym) === "y" || c.get(sym) === "m");
+  };
   const findings: Finding[] = [];
   const fine: Fine[] = [];
   const seen = new Set<string>();
@@ -401,7 +414,7 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
         fine.push({ check: "tools", subject: path, detail: tool.does });
         continue;
       }
-      for (const reason of [tool.reason, ...(tool.also ?? [])])
+      for (const reason of [tool.reason, ...(tool.also ?? [])].filter((r) => applies(tool, r)))
         findings.push(
           finding({
             id: tool.id,
