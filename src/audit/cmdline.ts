@@ -80,14 +80,20 @@ export function cmdlineSources(root: Root): CmdlineSource[] {
       out.push({ file: "/proc/cmdline", text: t.trim(), args: splitCmdline(t.trim()).args });
   }
   out.push(...grubSources(root));
-  const kc = root.text("/etc/kernel/cmdline");
+  // kernel-install: /etc/kernel/cmdline, else the vendor default /usr/lib/kernel/cmdline.
+  let kf = "/etc/kernel/cmdline";
+  let kc = root.text(kf);
+  if (kc === undefined) {
+    kf = "/usr/lib/kernel/cmdline";
+    kc = root.text(kf);
+  }
   if (kc !== undefined) {
     const text = kc
       .split("\n")
       .filter((l) => !l.trim().startsWith("#"))
       .join(" ")
       .trim();
-    if (text) out.push({ file: "/etc/kernel/cmdline", line: 1, text, args: splitCmdline(text).args });
+    if (text) out.push({ file: kf, line: 1, text, args: splitCmdline(text).args });
   }
   // systemd-boot / BLS entries (written by kernel-install, or by hand).
   for (const dir of ["/boot/loader/entries", "/efi/loader/entries", "/boot/efi/loader/entries"]) {

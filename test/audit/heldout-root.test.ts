@@ -5,6 +5,8 @@
 // level, and nothing else is reported.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { type AuditReport, audit } from "../../src/audit/index.js";
@@ -113,5 +115,23 @@ describe("audit of the held-out root", { skip }, () => {
     assert.ok(report.current.ima.policy);
     assert.equal(report.current.ima.kexecWaiver, false);
     assert.match(report.current.ima.kexecWaiverNote ?? "", /INTEGRITY_TRUSTED_KEYRING/);
+  });
+});
+
+describe("held-out details that need a root of their own", () => {
+  it("kernel-install's /usr/lib/kernel/cmdline counts when /etc/kernel/cmdline is absent", async () => {
+    const d = mkdtempSync(join(tmpdir(), "kl-heldout-kc-"));
+    try {
+      mkdirSync(join(d, "usr/lib/kernel"), { recursive: true });
+      writeFileSync(join(d, "usr/lib/kernel/cmdline"), "root=/dev/vda1 ro resume=/dev/vda9\n");
+      const r = await audit({ root: d });
+      assert.ok(
+        r.findings.some(
+          (f) => f.id === "hibernation.resume-cmdline" && f.subject.includes("/usr/lib/kernel/cmdline"),
+        ),
+      );
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
