@@ -6,9 +6,18 @@ import type { LockdownReason } from "../lsm/index.js";
 import { type CmdlineSource, findParam, where } from "./cmdline.js";
 import { type Finding, finding } from "./findings.js";
 
-const PARAMS: { param: string; id: string; reason: LockdownReason; effect: string; remedy: string }[] = [
+const PARAMS: {
+  param: string;
+  id: string;
+  reason: LockdownReason;
+  effect: string;
+  remedy: string;
+  /** The parameter exists only when this Kconfig symbol is built in (=y). */
+  requires: string;
+}[] = [
   {
     param: "acpi_rsdp",
+    requires: "KEXEC",
     id: "acpi.rsdp-param",
     reason: "LOCKDOWN_ACPI_TABLES",
     effect: "acpi_os_get_root_pointer() ignores it silently: the firmware's RSDP is used",
@@ -16,6 +25,7 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
   {
     param: "efivar_ssdt",
+    requires: "EFI_CUSTOM_SSDT_OVERLAYS",
     id: "acpi.efivar-ssdt",
     reason: "LOCKDOWN_ACPI_TABLES",
     effect: "efivar_ssdt_setup() refuses it (EPERM): the SSDT in the EFI variable is not loaded",
@@ -24,6 +34,7 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
   {
     param: "kgdboc",
+    requires: "KGDB",
     id: "debug.kgdb",
     reason: "LOCKDOWN_DBG_WRITE_KERNEL",
     effect:
@@ -32,6 +43,7 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
   {
     param: "kgdbwait",
+    requires: "KGDB",
     id: "debug.kgdb",
     reason: "LOCKDOWN_DBG_WRITE_KERNEL",
     effect: "waiting for gdb at boot ends in a refused gdb stub",
@@ -39,6 +51,7 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
   {
     param: "kgdbdbgp",
+    requires: "KGDB",
     id: "debug.kgdb",
     reason: "LOCKDOWN_DBG_WRITE_KERNEL",
     effect: "the gdb stub over EHCI debug port is refused",
@@ -46,6 +59,7 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
   {
     param: "ekgdboc",
+    requires: "KGDB",
     id: "debug.kgdb",
     reason: "LOCKDOWN_DBG_WRITE_KERNEL",
     effect: "the early gdb stub is refused",
@@ -53,6 +67,7 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
   {
     param: "slram",
+    requires: "MTD_SLRAM",
     id: "modparam.slram",
     reason: "LOCKDOWN_MODULE_PARAMETERS",
     effect: "init_slram() fails with EPERM: the slram MTD device is not created",
@@ -60,6 +75,7 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
   {
     param: "kprobe_event",
+    requires: "KPROBE_EVENTS",
     id: "tracefs.kprobe-event-param",
     reason: "LOCKDOWN_KPROBES",
     effect: "boot-time kprobe events are refused (EPERM) at confidentiality",
@@ -67,6 +83,7 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
   {
     param: "trace_event",
+    requires: "EVENT_TRACING",
     id: "tracefs.boot-tracing",
     reason: "LOCKDOWN_TRACEFS",
     effect: "at confidentiality tracing is not set up at boot ('Tracing disabled due to lockdown')",
@@ -74,6 +91,7 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
   {
     param: "ftrace",
+    requires: "TRACING",
     id: "tracefs.boot-tracing",
     reason: "LOCKDOWN_TRACEFS",
     effect: "at confidentiality tracing is not set up at boot ('Tracing disabled due to lockdown')",
@@ -81,9 +99,15 @@ const PARAMS: { param: string; id: string; reason: LockdownReason; effect: strin
   },
 ];
 
-export function bootParamFindings(cmdline: CmdlineSource[]): Finding[] {
+/**
+ * Boot parameters lockdown overrides. `configs`: the installed kernels' Kconfigs; a parameter
+ * whose code none of them has built in (Debian: no KGDB, slram only as a module) does nothing
+ * at all, so lockdown takes nothing away. Without any known config every parameter counts.
+ */
+export function bootParamFindings(cmdline: CmdlineSource[], configs: Map<string, string>[] = []): Finding[] {
   const out: Finding[] = [];
-  for (const p of PARAMS)
+  for (const p of PARAMS) {
+    if (configs.length > 0 && !configs.some((c) => c.get(p.requires) === "y")) continue;
     for (const o of findParam(cmdline, p.param))
       out.push(
         finding({
@@ -94,5 +118,6 @@ export function bootParamFindings(cmdline: CmdlineSource[]): Finding[] {
           remedy: p.remedy,
         }),
       );
+  }
   return out;
 }

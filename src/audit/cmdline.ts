@@ -19,29 +19,54 @@ function grubSources(root: Root): CmdlineSource[] {
   const files = ["/etc/default/grub"];
   for (const n of root.names("/etc/default/grub.d"))
     if (n.endsWith(".cfg")) files.push(`/etc/default/grub.d/${n}`);
-  const out: CmdlineSource[] = [];
+  // update-grub sources the files in order; what counts is the final value of each variable.
+  // Each word of it is attributed to the file that put it there: a snippet appending
+  // "$GRUB_CMDLINE_LINUX x=y" adds x=y, one assigning a new value replaces what came before.
+  const owner = new Map<string, { word: string; file: string }[]>();
   let acc = "";
-  let prev = "";
   for (const f of files) {
     const t = root.text(f);
     if (t === undefined) continue;
     acc += `\n${t}`;
     const v = shellVars(acc);
-    const now = [v.get("GRUB_CMDLINE_LINUX") ?? "", v.get("GRUB_CMDLINE_LINUX_DEFAULT") ?? ""]
-      .join(" ")
-      .trim();
-    // What this file added (grub.d snippets usually append "$GRUB_CMDLINE_LINUX_DEFAULT x=y").
-    const added = now.startsWith(prev) ? now.slice(prev.length).trim() : now;
-    if (added) {
-      const args = splitCmdline(added).args;
-      const lines = t.split("\n");
-      const first = args[0];
-      const line = first
-        ? lines.findIndex((l) => /^\s*GRUB_CMDLINE_LINUX/.test(l) && l.includes(first.param))
-        : -1;
-      out.push({ file: f, line: line >= 0 ? line + 1 : undefined, text: added, args });
+    for (const name of ["GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"]) {
+      const words = (v.get(name) ?? "").split(/\s+/).filter(Boolean);
+      const before = owner.get(name) ?? [];
+      const old = before.map((w) => w.word);
+      // Where the old value sits inside the new one (kept by "$VAR" expansion), if it does.
+      let at = -1;
+      for (let i = 0; i + old.length <= words.length && old.length > 0; i++)
+        if (old.every((w, k) => words[i + k] === w)) {
+          at = i;
+          break;
+        }
+      owner.set(
+        name,
+        words.map((word, i) =>
+          at >= 0 && i >= at && i < at + old.length
+            ? (before[i - at] as { word: string; file: string })
+            : { word, file: f },
+        ),
+      );
     }
-    prev = now;
+  }
+  const out: CmdlineSource[] = [];
+  for (const f of files) {
+    const words = [
+      ...(owner.get("GRUB_CMDLINE_LINUX") ?? []),
+      ...(owner.get("GRUB_CMDLINE_LINUX_DEFAULT") ?? []),
+    ]
+      .filter((w) => w.file === f)
+      .map((w) => w.word);
+    if (words.length === 0) continue;
+    const added = words.join(" ");
+    const args = splitCmdline(added).args;
+    const lines = (root.text(f) ?? "").split("\n");
+    const first = args[0];
+    const line = first
+      ? lines.findIndex((l) => /^\s*(export\s+)?GRUB_CMDLINE_LINUX/.test(l) && l.includes(first.param))
+      : -1;
+    out.push({ file: f, line: line >= 0 ? line + 1 : undefined, text: added, args });
   }
   return out;
 }
@@ -55,14 +80,20 @@ export function cmdlineSources(root: Root): CmdlineSource[] {
       out.push({ file: "/proc/cmdline", text: t.trim(), args: splitCmdline(t.trim()).args });
   }
   out.push(...grubSources(root));
-  const kc = root.text("/etc/kernel/cmdline");
+  // kernel-install: /etc/kernel/cmdline, else the vendor default /usr/lib/kernel/cmdline.
+  let kf = "/etc/kernel/cmdline";
+  let kc = root.text(kf);
+  if (kc === undefined) {
+    kf = "/usr/lib/kernel/cmdline";
+    kc = root.text(kf);
+  }
   if (kc !== undefined) {
     const text = kc
       .split("\n")
       .filter((l) => !l.trim().startsWith("#"))
       .join(" ")
       .trim();
-    if (text) out.push({ file: "/etc/kernel/cmdline", line: 1, text, args: splitCmdline(text).args });
+    if (text) out.push({ file: kf, line: 1, text, args: splitCmdline(text).args });
   }
   // systemd-boot / BLS entries (written by kernel-install, or by hand).
   for (const dir of ["/boot/loader/entries", "/efi/loader/entries", "/boot/efi/loader/entries"]) {

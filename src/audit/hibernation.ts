@@ -6,13 +6,29 @@
 import { type CmdlineSource, findParam, where } from "./cmdline.js";
 import { type Finding, type Fine, finding } from "./findings.js";
 import { configLines, type Root, shellVars } from "./rootfs.js";
+import type { Invocation } from "./units.js";
 
 const REMEDY =
   "Under lockdown there is no hibernation: use suspend-to-RAM (HandleLidSwitch=suspend), remove resume=/resume_offset= from the kernel command line and set RESUME=none in /etc/initramfs-tools/conf.d/resume (then update-initramfs -u, update-grub) so the boot does not wait for an image it will skip.";
 
+/** What a command does about hibernation: "hibernate" when it asks for a hibernation image. */
+export function hibernateCommand(argv: string[]): string | undefined {
+  const [name = "", ...args] = argv;
+  if ((name === "systemctl" || name === "loginctl") && args.some((a) => HIBERNATE_VERBS.has(a)))
+    return `${name} ${args.find((a) => HIBERNATE_VERBS.has(a))}`;
+  if (["pm-hibernate", "pm-suspend-hybrid", "s2disk", "s2both", "hibernate"].includes(name)) return name;
+  // echo disk > /sys/power/state (or platform/shutdown/reboot into /sys/power/disk and then state)
+  if (name === "echo" && args.includes("disk") && args.some((a) => /^>*\/sys\/power\/state$/.test(a)))
+    return "echo disk > /sys/power/state";
+  return undefined;
+}
+
+const HIBERNATE_VERBS = new Set(["hibernate", "hybrid-sleep", "suspend-then-hibernate"]);
+
 export function hibernationFindings(
   root: Root,
   cmdline: CmdlineSource[],
+  invs: Invocation[] = [],
 ): { findings: Finding[]; fine: Fine[] } {
   const findings: Finding[] = [];
   const fine: Fine[] = [];
@@ -87,6 +103,19 @@ export function hibernationFindings(
           }),
         );
     }
+  }
+  for (const inv of invs) {
+    const what = hibernateCommand(inv.argv);
+    if (!what) continue;
+    findings.push(
+      finding({
+        id: "hibernation.invoked",
+        reason: "LOCKDOWN_HIBERNATION",
+        subject: inv.where,
+        evidence: `${inv.where}: "${inv.command}" hibernates (${what}); under lockdown hibernation_available() is false: the request fails (EPERM, "hibernation is restricted") and the machine stays up`,
+        remedy: REMEDY,
+      }),
+    );
   }
   return { findings, fine };
 }

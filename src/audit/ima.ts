@@ -13,9 +13,28 @@ export interface ImaState {
   cmdline: string[];
   /** Whether kexec images may be accepted through IMA appraisal instead of their PE signature. */
   kexecWaiver: boolean;
+  /** Why not, when the policy asks for it but the kernel cannot grant it. */
+  kexecWaiverNote?: string;
 }
 
-export function imaState(root: Root, cmdline: CmdlineSource[]): ImaState {
+/**
+ * ima_appraise_signature() exists only with CONFIG_IMA_APPRAISE and
+ * CONFIG_INTEGRITY_TRUSTED_KEYRING; otherwise it is a stub returning false, and no
+ * IMA policy lets kexec_file_load skip the PE signature under lockdown (Debian's
+ * kernels leave INTEGRITY_TRUSTED_KEYRING unset). Unknown configs: assume possible.
+ */
+export function imaKexecWaiverPossible(configs: Map<string, string>[]): boolean {
+  return (
+    configs.length === 0 ||
+    configs.some((c) => c.get("IMA_APPRAISE") === "y" && c.get("INTEGRITY_TRUSTED_KEYRING") === "y")
+  );
+}
+
+export function imaState(
+  root: Root,
+  cmdline: CmdlineSource[],
+  configs: Map<string, string>[] = [],
+): ImaState {
   const keys: string[] = [];
   for (const d of ["/etc/keys/ima", "/etc/keys/evm"]) for (const n of root.names(d)) keys.push(`${d}/${n}`);
   for (const f of ["/etc/keys/x509_ima.der", "/etc/keys/x509_evm.der"]) if (root.exists(f)) keys.push(f);
@@ -40,7 +59,12 @@ export function imaState(root: Root, cmdline: CmdlineSource[]): ImaState {
   const enforce = findParam(cmdline, "ima_appraise").every(
     (o) => o.val === null || o.val.startsWith("enforce"),
   );
-  return { policy, keys, cmdline: cl, kexecWaiver: waiver && enforce };
+  const possible = imaKexecWaiverPossible(configs);
+  const out: ImaState = { policy, keys, cmdline: cl, kexecWaiver: waiver && enforce && possible };
+  if (waiver && !possible)
+    out.kexecWaiverNote =
+      "the policy appraises kexec images by signature, but the kernel has no CONFIG_INTEGRITY_TRUSTED_KEYRING (or IMA_APPRAISE): ima_appraise_signature() is a stub returning false, so kexec_file_load still needs a valid PE signature under lockdown";
+  return out;
 }
 
 /**
@@ -50,8 +74,14 @@ export function imaState(root: Root, cmdline: CmdlineSource[]): ImaState {
  * lockdown ima_appraise_signature() then answers false (the CVE-2022-21505
  * fix), so such images are refused unless their PE signature verifies.
  */
-export function imaFindings(root: Root, cmdline: CmdlineSource[]): Finding[] {
+export function imaFindings(
+  root: Root,
+  cmdline: CmdlineSource[],
+  configs: Map<string, string>[] = [],
+): Finding[] {
   const out: Finding[] = [];
+  // Without ima_appraise_signature() there is no waiver to lose.
+  if (!imaKexecWaiverPossible(configs)) return out;
   for (const f of ["/etc/ima/ima-policy", "/etc/sysconfig/ima-policy"]) {
     const lines = configLines(root.text(f));
     const first = lines.find(

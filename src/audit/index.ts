@@ -15,6 +15,7 @@ import {
   installedKernels,
   moduleFiles,
   readBuiltinKeys,
+  readPath,
 } from "./kernels.js";
 import { kexecFindings } from "./kexec.js";
 import { platformCerts, readCertFile, type TrustedCert } from "./keys.js";
@@ -118,7 +119,19 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   const findings: Finding[] = [];
   const fine: Fine[] = [];
 
-  const kernels = installedKernels(root);
+  // A /lib/modules/<rel> left behind by a removed kernel (no image, no config anywhere) cannot be
+  // booted from this root: its modules are never loaded. Only judged so when another kernel does
+  // have its image here (an unmounted /boot must not hide every kernel), and never for the running one.
+  const found = installedKernels(root);
+  const running = root.live ? root.text("/proc/sys/kernel/osrelease")?.trim() : undefined;
+  const leftover = found.filter(
+    (k) => !k.image && !k.config && k.release !== running && found.some((o) => o.image),
+  );
+  const kernels = found.filter((k) => !leftover.includes(k));
+  for (const k of leftover)
+    notes.push(
+      `${k.modulesDir}: modules of a kernel that is not installed (no image or config for ${k.release}); not examined. Remove the directory if the kernel is gone for good.`,
+    );
   // Start the slow part first: decompressing each kernel image to find its builtin keys.
   const keysP = new Map<string, Promise<BuiltinKeys>>(
     kernels.map((k) => [k.release, readBuiltinKeys(root, k)]),
@@ -136,10 +149,19 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     }
   }
   // The first kernel's modules start now (their workers prefetch); later kernels when their turn comes.
-  const startBatch = (k: InstalledKernel) =>
-    verifier.modules(files.get(k.release) ?? [], (d) =>
+  const startBatch = (k: InstalledKernel) => {
+    const list = files.get(k.release) ?? [];
+    // Read symlinked modules through the root; results keep the name under /lib/modules.
+    const reads = list.map((f) => readPath(root, f));
+    const b = verifier.modules(reads, (d) =>
       opts.progress?.("modules", (progressBase.get(k.release) ?? 0) + d, total),
     );
+    if (reads.every((r, i) => r === list[i])) return b;
+    return {
+      verify: async (keys: Parameters<typeof b.verify>[0]) =>
+        (await b.verify(keys)).map((r, i) => ({ ...r, file: list[i] ?? r.file })),
+    };
+  };
   const batches = new Map(kernels.slice(0, 1).map((k) => [k.release, startBatch(k)]));
 
   const cmdline = cmdlineSources(root);
@@ -151,19 +173,20 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   );
   const live = liveModules(root);
   findings.push(...live.findings);
-  const ima = imaState(root, cmdline);
+  const configs = kernels.filter((k) => k.config).map((k) => k.kconfig);
+  const ima = imaState(root, cmdline, configs);
 
   for (const r of [
-    hibernationFindings(root, cmdline),
+    hibernationFindings(root, cmdline, invs),
     debugfsFindings(root, invs),
     serialFindings(root, invs),
     await acpiFindings(root),
-    toolFindings(root, invs),
+    toolFindings(root, invs, configs),
   ]) {
     findings.push(...r.findings);
     fine.push(...r.fine);
   }
-  findings.push(...bootParamFindings(cmdline), ...imaFindings(root, cmdline));
+  findings.push(...bootParamFindings(cmdline, configs), ...imaFindings(root, cmdline, configs));
 
   // Modules, per kernel.
   const dkms = dkmsModules(root);
@@ -302,7 +325,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   // Module options: hardware parameters, judged from the modules' own ELF.
   const idx = kernels.map((k) => ({
     release: k.release,
-    modules: moduleIndex(files.get(k.release) ?? []),
+    modules: new Map([...moduleIndex(files.get(k.release) ?? [])].map(([n, f]) => [n, readPath(root, f)])),
   }));
   const mp = await modparamFindings(
     [...moduleOptions(root), ...cmdlineOptions(cmdline)],

@@ -3,7 +3,7 @@
 // under /lib/modules/<release>/ verified against the builtin certificates
 // plus the extra certificates given (--cert, live db/MOK).
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { builtinCertificates } from "../formats/bzimage.js";
@@ -153,6 +153,20 @@ export function moduleFiles(root: Root, k: InstalledKernel): string[] {
   if (!k.modulesDir) return [];
   // build/ and source/ are symlinks into headers; the walk does not follow symlinked dirs.
   return root.walkHost(root.host(k.modulesDir), isModuleFile);
+}
+
+/**
+ * The host path to read a module file from. In an offline root an absolute symlink
+ * (updates/dkms/x.ko -> /var/lib/dkms/...) points into the root, not into the host.
+ */
+export function readPath(root: Root, hostPath: string): string {
+  if (root.dir === "/" || !hostPath.startsWith(`${root.dir}/`)) return hostPath;
+  try {
+    if (!lstatSync(hostPath).isSymbolicLink()) return hostPath;
+  } catch {
+    return hostPath;
+  }
+  return root.host(hostPath.slice(root.dir.length));
 }
 
 /** DKMS modules known to /var/lib/dkms: name -> "module/version". */

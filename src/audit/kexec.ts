@@ -19,6 +19,31 @@ export function kexecSyscall(args: string[]): "file" | "auto" | "load" {
   return mode;
 }
 
+/** The kernel image argument of a kexec command line (its first operand). */
+export function kexecImageArg(args: string[]): string | undefined {
+  const withValue = new Set([
+    "-t",
+    "--type",
+    "--initrd",
+    "--ramdisk",
+    "--append",
+    "--command-line",
+    "--dtb",
+    "--mem-min",
+    "--mem-max",
+  ]);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (withValue.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return undefined;
+}
+
 export type CrashKernelCheck = (imagePath: string) => Promise<{ verdict: string; detail: string }>;
 
 export async function kexecFindings(
@@ -128,16 +153,33 @@ export async function kexecFindings(
       (a) => ["-l", "--load", "-p", "--load-panic"].includes(a) || /^-[a-z]*[lp][a-z]*$/.test(a),
     );
     if (!loads) continue;
-    if (kexecSyscall(args) === "load")
-      findings.push(
-        finding({
-          id: "kexec.kexec-load",
-          reason: "LOCKDOWN_KEXEC",
-          subject: inv.where,
-          evidence: `${inv.where}: "${inv.command}" uses kexec_load() (no -s), which lockdown refuses with EPERM`,
-          remedy: "Add -s (kexec_file_load) and load a kernel image signed by a trusted key.",
-        }),
-      );
+    if (kexecSyscall(args) !== "load") {
+      // kexec_file_load: the image itself must carry a PE signature a keyring accepts.
+      const image = kexecImageArg(args);
+      if (!image || !root.exists(image)) continue;
+      const r = await opts.checkImage(image);
+      if (r.verdict === "unsigned" || r.verdict === "invalid")
+        findings.push(
+          finding({
+            id: r.verdict === "unsigned" ? "kexec.image-unsigned" : "kexec.image-bad-signature",
+            reason: "LOCKDOWN_KEXEC",
+            subject: inv.where,
+            evidence: `${inv.where}: "${inv.command}" loads ${image} with kexec_file_load(); ${image}: ${r.detail}, so kimage_validate_signature() fails and lockdown refuses it (EPERM; with kexec signature enforcement the verification error itself)`,
+            remedy:
+              "Load a kernel image signed by a key in the builtin, MOK or UEFI db keyring (Debian's signed linux-image-* packages are), or sign this one (sbsign) with an enrolled MOK.",
+          }),
+        );
+      continue;
+    }
+    findings.push(
+      finding({
+        id: "kexec.kexec-load",
+        reason: "LOCKDOWN_KEXEC",
+        subject: inv.where,
+        evidence: `${inv.where}: "${inv.command}" uses kexec_load() (no -s), which lockdown refuses with EPERM`,
+        remedy: "Add -s (kexec_file_load) and load a kernel image signed by a trusted key.",
+      }),
+    );
   }
   return { findings, fine };
 }

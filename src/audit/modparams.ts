@@ -23,6 +23,8 @@ export interface OptionSetting {
   value: string;
   where: string;
   line: string;
+  /** When `module` is an alias (modprobe.d `alias <name> <module>`): the modules it stands for. */
+  aliasOf?: string[];
 }
 
 const DIRS = [
@@ -80,6 +82,12 @@ export function moduleOptions(root: Root): OptionSetting[] {
       }
     }
   }
+  // "options <alias> ..." applies to the module the alias resolves to (modprobe.d(5)).
+  const aliases = moduleAliases(root);
+  for (const o of out) {
+    const t = aliases.get(o.module);
+    if (t) o.aliasOf = t;
+  }
   const mods = root.text("/etc/modules");
   if (mods)
     mods.split("\n").forEach((l, i) => {
@@ -87,6 +95,28 @@ export function moduleOptions(root: Root): OptionSetting[] {
       const w = t.split(/\s+/);
       if (w[0] && w.length > 1) out.push(...splitParams(w.slice(1), w[0], `/etc/modules:${i + 1}`, t));
     });
+  return out;
+}
+
+/** `alias <name> <module>` lines of modprobe.d (same precedence as options): name -> modules. */
+export function moduleAliases(root: Root): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const d of DIRS) {
+    if (d === "/run/modprobe.d" && !root.live) continue;
+    for (const n of root.names(d)) {
+      if (!n.endsWith(".conf") || seen.has(n)) continue;
+      seen.add(n);
+      for (const l of (root.text(`${d}/${n}`) ?? "").split("\n")) {
+        const w = l.replace(/#.*$/, "").trim().split(/\s+/);
+        if (w[0] !== "alias" || !w[1] || !w[2] || /[*?[]/.test(w[1])) continue;
+        const name = w[1].replaceAll("-", "_");
+        const list = out.get(name) ?? [];
+        list.push(w[2].replaceAll("-", "_"));
+        out.set(name, list);
+      }
+    }
+  }
   return out;
 }
 
@@ -121,8 +151,16 @@ export async function modparamFindings(
     let hw: ParamInfo | undefined;
     let known = false;
     let release = "";
+    let module = s.module;
     for (const k of kernels) {
-      const file = k.modules.get(s.module);
+      let file = k.modules.get(s.module);
+      if (!file && s.aliasOf) {
+        const target = s.aliasOf.find((m) => k.modules.has(m));
+        if (target) {
+          module = target;
+          file = k.modules.get(target);
+        }
+      }
       if (!file || !readParams) continue;
       if (!cache.has(file)) cache.set(file, await readParams(file).catch(() => undefined));
       const params = cache.get(file);
@@ -140,8 +178,8 @@ export async function modparamFindings(
         finding({
           id: "modparam.hardware",
           reason: "LOCKDOWN_MODULE_PARAMETERS",
-          subject: `${s.module}.${s.param}=${s.value} (${s.where})`,
-          evidence: `${s.where}: "${s.line}": ${s.param} is a hardware parameter of ${s.module} (module_param_hw, KERNEL_PARAM_FL_HWPARAM in its __param table, ${release}); under lockdown ${s.where.startsWith("/etc/modprobe.d") || s.where.includes("modprobe.d") || s.where.startsWith("/etc/modules") ? `loading ${s.module} with it fails with EPERM ("${s.module}: \`${s.value}' invalid for parameter \`${s.param}'")` : `modprobe passes it from the kernel command line when it loads ${s.module}, and that load fails with EPERM`}`,
+          subject: `${module}.${s.param}=${s.value} (${s.where})`,
+          evidence: `${s.where}: "${s.line}": ${module !== s.module ? `${s.module} is an alias of ${module} (modprobe.d "alias"), whose options it gets; ` : ""}${s.param} is a hardware parameter of ${module} (module_param_hw, KERNEL_PARAM_FL_HWPARAM in its __param table, ${release}); under lockdown ${s.where.startsWith("/etc/modprobe.d") || s.where.includes("modprobe.d") || s.where.startsWith("/etc/modules") ? `loading ${s.module} with it fails with EPERM ("${s.module}: \`${s.value}' invalid for parameter \`${s.param}'")` : `modprobe passes it from the kernel command line when it loads ${s.module}, and that load fails with EPERM`}`,
           remedy: `Let the driver find the hardware itself (ACPI/PnP/PCI resources) and remove ${s.param}= from ${s.where.replace(/:\d+$/, "")}; if the device really needs a fixed I/O port/IRQ it cannot be driven under lockdown.`,
         }),
       );

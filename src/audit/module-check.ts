@@ -40,7 +40,14 @@ function hex(b: Uint8Array | undefined): string {
 export function checkModule(image: Uint8Array, kr: Keyrings): SignatureResult {
   const split = splitModuleSignature(image);
   if (split.kind === "unsigned") return { verdict: "unsigned", errno: "ENODATA" };
-  if (split.kind === "error") return { verdict: "invalid", errno: split.errno, detail: split.reason };
+  // mod_check_sig(): an id_type other than PKCS#7 is ENOPKG ("unsupported crypto"), which
+  // module_sig_check() treats like a missing key (EPERM under lockdown), not as fatal.
+  if (split.kind === "error")
+    return {
+      verdict: split.errno === "ENOPKG" ? "untrusted" : "invalid",
+      errno: split.errno,
+      detail: split.reason,
+    };
   let r = verifyPkcs7Signature(split.pkcs7, split.content, kr, kr.secondary, "module");
   if (r.errno === "ENOKEY" && kr.platform.keys.length > 0)
     r = verifyPkcs7Signature(split.pkcs7, split.content, kr, kr.platform, "module");

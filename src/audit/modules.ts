@@ -89,6 +89,19 @@ export function moduleFindings(
         break;
       case "untrusted": {
         stats.untrusted++;
+        if (r.errno === "ENOPKG") {
+          findings.push(
+            finding({
+              id: "module.unsupported-crypto",
+              reason: "LOCKDOWN_MODULE_SIGNATURE",
+              subject,
+              kernel: k.release,
+              evidence: `its signature trailer is not a PKCS#7 signature the kernel can use${tag}: ENOPKG ("module with unsupported crypto")${r.detail ? ` (${r.detail})` : ""}; it loads today (tainting the kernel) but under lockdown module_sig_check() refuses it with EPERM`,
+              remedy: `Re-sign it with scripts/sign-file (PKCS#7) using a key the kernel trusts, or reinstall it from its package.${dkmsRemedy}`,
+            }),
+          );
+          break;
+        }
         let local: string | undefined;
         for (const [serial, file] of ctx.localKeys ?? []) if (r.signer?.includes(serial)) local = file;
         findings.push(

@@ -93,6 +93,29 @@ export class Root {
     return join(this.dir, ...done);
   }
 
+  /** The target of a symlink (as written), or undefined when the path is not one. */
+  linkTarget(rel: string): string | undefined {
+    try {
+      const p =
+        this.dir === "/"
+          ? rel
+          : this.host(rel.slice(0, rel.lastIndexOf("/")) || "/") + rel.slice(rel.lastIndexOf("/"));
+      return lstatSync(p).isSymbolicLink() ? readlinkSync(p) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A canonical name for a path (symlinks resolved), to notice two names of one directory (merged /usr). */
+  canonical(rel: string): string {
+    if (this.dir !== "/") return this.host(rel);
+    try {
+      return realpathSync(rel);
+    } catch {
+      return rel;
+    }
+  }
+
   private note(rel: string, e: unknown): void {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return;

@@ -6,7 +6,7 @@
 import { type LockdownReason, reasonInfo } from "../lsm/index.js";
 import { type Finding, type Fine, finding } from "./findings.js";
 import type { Root } from "./rootfs.js";
-import type { Invocation } from "./units.js";
+import { base, type Invocation, simpleCommands } from "./units.js";
 
 export interface ToolInfo {
   /** Exact executable names, or a pattern. */
@@ -17,6 +17,8 @@ export interface ToolInfo {
   reason: LockdownReason | null;
   /** Further reasons the tool's normal use runs into (one finding each, after the main one). */
   also?: LockdownReason[];
+  /** Reasons that only apply when the kernel builds this Kconfig symbol (=y or =m). */
+  requires?: Partial<Record<LockdownReason, string>>;
   does: string;
   remedy: string;
 }
@@ -117,6 +119,13 @@ export const TOOLS: readonly ToolInfo[] = [
     remedy: "",
   },
   {
+    names: ["memtester"],
+    id: "tool.dev-mem",
+    reason: null,
+    does: "tests memory it allocates itself; only -p PHYSADDR (with -d DEVICE, default /dev/mem) maps physical memory",
+    remedy: "",
+  },
+  {
     names: ["devmem", "devmem2", "memtool", "radeontool", "nvclock", "vbetool", "peekpoke"],
     id: "tool.dev-mem",
     reason: "LOCKDOWN_DEV_MEM",
@@ -170,8 +179,10 @@ export const TOOLS: readonly ToolInfo[] = [
   {
     names: ["fwts"],
     id: "tool.efi-test",
-    reason: "LOCKDOWN_EFI_TEST",
-    does: "its UEFI runtime tests open /dev/efi_test (EPERM under lockdown) and some tests read /dev/mem",
+    reason: "LOCKDOWN_DEV_MEM",
+    also: ["LOCKDOWN_EFI_TEST"],
+    requires: { LOCKDOWN_EFI_TEST: "EFI_TEST" },
+    does: "its BIOS/ACPI tests read firmware memory through /dev/mem, and its UEFI runtime tests open /dev/efi_test (when the kernel has it); both are refused under lockdown",
     remedy: "Run firmware test suites from a live image without lockdown.",
   },
   // module loaders
@@ -272,6 +283,10 @@ const BIN_DIRS = [
   "/usr/share/bcc/tools",
 ];
 
+/** flashrom programmers that reach the chip over USB, SPI, serial or MTD (no /dev/mem, no iopl). */
+const EXTERNAL_FLASH =
+  /^(ch341a_spi|ch347_spi|dediprog|developerbox_spi|digilent_spi|dirtyjtag_spi|ft2232_spi|jlink_spi|linux_mtd|linux_spi|mstarddc_spi|pickit2_spi|pony_spi|raiden_debug_spi|serprog|stlinkv3_spi|usbblaster_spi|buspirate_spi|dummy)$/;
+
 export function toolFor(name: string): ToolInfo | undefined {
   return TOOLS.find((t) => t.names.includes(name) || t.pattern?.test(name));
 }
@@ -298,12 +313,55 @@ function invocationEffect(argv: string[]): {
       );
     return { tool, gated: !reads, note: reads ? "only reads the policy" : "writes the policy MSRs" };
   }
+  if (name === "flashrom") {
+    // Only the internal programmer (and the PCI/parallel-port ones) map /dev/mem or raise iopl();
+    // USB/SPI/serial programmers (ch341a_spi, dediprog, serprog, linux_spi, ...) go through their devices.
+    const i = args.findIndex((a) => a === "-p" || a === "--programmer" || /^(-p|--programmer=)./.test(a));
+    const prog =
+      i < 0
+        ? undefined
+        : (args[i] as string).startsWith("--programmer=")
+          ? (args[i] as string).slice(13)
+          : args[i] === "-p" || args[i] === "--programmer"
+            ? args[i + 1]
+            : (args[i] as string).slice(2);
+    const external = prog !== undefined && EXTERNAL_FLASH.test(prog.split(":")[0] as string);
+    return {
+      tool,
+      gated: !external,
+      note: external
+        ? `external programmer ${prog}: no /dev/mem or port I/O`
+        : `programmer ${prog ?? "internal"}`,
+    };
+  }
+  if (name === "memtester") {
+    const phys = args.some((a) => a === "-p" || /^-p./.test(a));
+    return {
+      tool,
+      gated: phys,
+      reason: "LOCKDOWN_DEV_MEM",
+      note: phys ? "-p: maps a physical address range through /dev/mem" : "tests its own allocation",
+    };
+  }
+  if (name === "hwclock") {
+    const direct = args.includes("--directisa");
+    return {
+      tool,
+      gated: direct,
+      reason: "LOCKDOWN_IOPORT",
+      note: direct ? "--directisa: reads the RTC through I/O ports (iopl)" : "uses /dev/rtc",
+    };
+  }
   if (name === "dmidecode") {
-    const gated =
-      args.includes("--no-sysfs") ||
-      (args.includes("--from-dump") === false &&
-        args.some((a) => a === "--dev-mem" || a.startsWith("--dev-mem")));
-    return { tool, gated, note: gated ? "reads /dev/mem" : "reads sysfs" };
+    // dmidecode reads /sys/firmware/dmi/tables first unless --no-sysfs; -d/--dev-mem only names the
+    // fallback device (used when sysfs has no tables), and --from-dump reads a file.
+    const gated = args.includes("--no-sysfs") && !args.some((a) => a.startsWith("--from-dump"));
+    return {
+      tool,
+      gated,
+      reason: "LOCKDOWN_DEV_MEM",
+      note: gated ? "--no-sysfs: reads the tables from /dev/mem" : "reads /sys/firmware/dmi/tables",
+    };
   }
   if (name === "perf" || /^perf_\d/.test(name)) {
     const sub = args.find((a) => !a.startsWith("-"));
@@ -327,7 +385,16 @@ function invocationEffect(argv: string[]): {
   return { tool, gated: tool.reason !== null, note: "" };
 }
 
-export function toolFindings(root: Root, invs: Invocation[]): { findings: Finding[]; fine: Fine[] } {
+export function toolFindings(
+  root: Root,
+  invs: Invocation[],
+  configs: Map<string, string>[] = [],
+): { findings: Finding[]; fine: Fine[] } {
+  // A reason whose kernel code no installed kernel builds cannot apply (Debian: no CONFIG_EFI_TEST).
+  const applies = (t: ToolInfo, r: LockdownReason) => {
+    const sym = t.requires?.[r];
+    return !sym || configs.length === 0 || configs.some((c) => c.get(sym) === "y" || c.get(sym) === "m");
+  };
   const findings: Finding[] = [];
   const fine: Fine[] = [];
   const seen = new Set<string>();
@@ -347,7 +414,7 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
         fine.push({ check: "tools", subject: path, detail: tool.does });
         continue;
       }
-      for (const reason of [tool.reason, ...(tool.also ?? [])])
+      for (const reason of [tool.reason, ...(tool.also ?? [])].filter((r) => applies(tool, r)))
         findings.push(
           finding({
             id: tool.id,
@@ -362,7 +429,8 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
   for (const inv of invs) {
     const eff = invocationEffect(inv.argv);
     if (!eff.tool) continue;
-    if (!eff.gated || eff.tool.reason === null) {
+    const reason = eff.reason ?? eff.tool.reason;
+    if (!eff.gated || reason === null) {
       fine.push({
         check: "tools",
         subject: inv.where,
@@ -372,8 +440,8 @@ export function toolFindings(root: Root, invs: Invocation[]): { findings: Findin
     }
     findings.push(
       finding({
-        id: `${eff.tool.id}.invoked`,
-        reason: eff.reason ?? eff.tool.reason,
+        id: eff.tool.reason === null ? "tool.dev-mem.invoked" : `${eff.tool.id}.invoked`,
+        reason,
         subject: inv.where,
         evidence: `${inv.where}: runs "${inv.command}"${eff.note ? ` (${eff.note})` : ""}: ${eff.tool.does}`,
         remedy: eff.tool.remedy,
@@ -426,27 +494,40 @@ function nativeFindings(root: Root): Finding[] {
       budget -= b.length;
       if (budget < 0) continue;
       const elf = b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
-      const hits: [LockdownReason, string][] = [];
+      const hits: [LockdownReason, string, string?][] = [];
       if (elf) {
         if (b.includes("\0ioperm\0") || b.includes("\0iopl\0"))
           hits.push(["LOCKDOWN_IOPORT", "imports ioperm()/iopl()"]);
         if (b.includes("/dev/mem\0") || b.includes("/dev/port\0"))
           hits.push(["LOCKDOWN_DEV_MEM", "opens /dev/mem or /dev/port"]);
       } else if (b.subarray(0, 2).toString() === "#!") {
-        const t = b.toString("utf8");
+        // The script's commands, not its comments ("# reads sysfs, never /dev/mem").
+        const t = b
+          .toString("utf8")
+          .split("\n")
+          .map((l) => l.replace(/(^|\s)#.*$/, "$1"))
+          .join("\n");
         if (/\/dev\/(mem|port)\b/.test(t))
           hits.push(["LOCKDOWN_DEV_MEM", "references /dev/mem or /dev/port"]);
-        if (/(^|[\s;|&(])wrmsr\s/m.test(t)) hits.push(["LOCKDOWN_MSR", "runs wrmsr"]);
+        // The commands it runs, judged like those of units and cron jobs.
+        for (const l of t.split("\n"))
+          for (const argv of simpleCommands(l)) {
+            const eff = invocationEffect([base(argv[0] as string), ...argv.slice(1)]);
+            const reason = eff.reason ?? eff.tool?.reason ?? null;
+            if (eff.tool && eff.gated && reason && !hits.some((h) => h[0] === reason))
+              hits.push([reason, `runs "${argv.join(" ")}"${eff.note ? ` (${eff.note})` : ""}`, eff.tool.id]);
+          }
       }
-      for (const [reason, what] of hits)
+      for (const [reason, what, id] of hits)
         out.push(
           finding({
             id:
-              reason === "LOCKDOWN_IOPORT"
+              id ??
+              (reason === "LOCKDOWN_IOPORT"
                 ? "tool.ioport"
                 : reason === "LOCKDOWN_MSR"
                   ? "tool.msr-write"
-                  : "tool.dev-mem",
+                  : "tool.dev-mem"),
             reason,
             subject: path,
             evidence: `${path} ${what} (found in the file itself); that access is refused with EPERM under lockdown`,

@@ -14,29 +14,55 @@ export interface Invocation {
 
 const UNIT_DIRS = [
   "/etc/systemd/system",
+  "/run/systemd/system",
   "/usr/local/lib/systemd/system",
   "/lib/systemd/system",
   "/usr/lib/systemd/system",
-  "/run/systemd/system",
 ];
 const UNIT_EXT = /\.(service|mount|automount|socket|timer|path|target)$/;
 
-/** Unit files (root-relative), including drop-ins (*.d/*.conf); vendor units last. */
+/** True when a unit file is masked: a symlink to /dev/null, or empty (systemd's rule). */
+function masked(root: Root, p: string): boolean {
+  if (root.linkTarget(p) === "/dev/null") return true;
+  const t = root.text(p, 1 << 20);
+  return t !== undefined && t.length === 0;
+}
+
+/**
+ * Unit files in effect (root-relative), including drop-ins (*.d/*.conf). A unit name is
+ * taken from the first directory that has it (/etc over /run over /usr/local/lib over
+ * /usr/lib), as systemd does: a full copy in /etc replaces the vendor unit and a
+ * /dev/null link masks it (its drop-ins go with it). Vendor units come last.
+ */
 export function unitFiles(root: Root): string[] {
-  const out: string[] = [];
+  const units: string[] = [];
+  const dropins: { unit: string; file: string }[] = [];
   const seen = new Set<string>();
+  const dirs = new Set<string>();
+  const off = new Set<string>();
   for (const d of UNIT_DIRS) {
     if (d === "/run/systemd/system" && !root.live) continue;
+    // Merged /usr: /lib/systemd/system is /usr/lib/systemd/system; read each directory once.
+    const real = root.canonical(d);
+    if (dirs.has(real)) continue;
+    dirs.add(real);
     for (const e of root.list(d)) {
       const p = `${d}/${e.name}`;
       if (e.isDirectory() && e.name.endsWith(".d")) {
-        for (const n of root.names(p)) if (n.endsWith(".conf")) out.push(`${p}/${n}`);
-      } else if (UNIT_EXT.test(e.name) && !seen.has(p)) {
-        seen.add(p);
-        out.push(p);
+        for (const n of root.names(p))
+          if (n.endsWith(".conf")) dropins.push({ unit: e.name.slice(0, -2), file: `${p}/${n}` });
+      } else if (UNIT_EXT.test(e.name) && !seen.has(e.name)) {
+        seen.add(e.name);
+        if (masked(root, p)) off.add(e.name);
+        else units.push(p);
       }
     }
   }
+  const out: string[] = [];
+  // Admin units and drop-ins first, vendor units last.
+  for (const u of units) if (!isVendorUnit(u)) out.push(u);
+  for (const x of dropins) if (!off.has(x.unit)) out.push(x.file);
+  for (const u of units) if (isVendorUnit(u)) out.push(u);
   return out;
 }
 
@@ -144,6 +170,14 @@ export function invocations(root: Root): Invocation[] {
   }
   const scripts = ["/etc/rc.local", "/etc/crontab"];
   for (const n of root.names("/etc/cron.d")) scripts.push(`/etc/cron.d/${n}`);
+  // Users' own crontabs (crontab -e): Debian /var/spool/cron/crontabs/<user>, RHEL /var/spool/cron/<user>.
+  const userTabs = new Set<string>();
+  for (const d of ["/var/spool/cron/crontabs", "/var/spool/cron"])
+    for (const e of root.list(d))
+      if (e.isFile()) {
+        userTabs.add(`${d}/${e.name}`);
+        scripts.push(`${d}/${e.name}`);
+      }
   for (const d of [
     "/etc/cron.hourly",
     "/etc/cron.daily",
@@ -159,7 +193,15 @@ export function invocations(root: Root): Invocation[] {
     for (const { n, line } of configLines(t)) {
       // cron lines: skip the schedule fields and the user.
       const cron = /^(?:@\w+|(?:\S+\s+){5})\s*(?:(?:root|[a-z_][a-z0-9_-]*)\s+)?(.*)$/.exec(line);
-      add(`${f}:${n}`, f.includes("cron") && cron?.[1] ? cron[1] : line);
+      // Only crontabs have schedule fields; cron.{hourly,daily,...} hold plain scripts.
+      // A user's crontab has no user field.
+      if (userTabs.has(f)) {
+        const u = /^(?:@\w+|(?:\S+\s+){5})\s*(.*)$/.exec(line);
+        if (u?.[1] && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(line)) add(`${f}:${n}`, u[1]);
+        continue;
+      }
+      const crontab = f === "/etc/crontab" || f.startsWith("/etc/cron.d/");
+      add(`${f}:${n}`, crontab && cron?.[1] ? cron[1] : line);
     }
   }
   return out;

@@ -36,7 +36,7 @@ export function renderText(r: AuditReport, opts: { color?: boolean; verbose?: bo
   }
   if (s.ima.policy || s.ima.keys.length || s.ima.cmdline.length)
     out.push(
-      `  IMA:          ${s.ima.policy ? `${s.ima.policy.file} (${s.ima.policy.rules} rules, ${s.ima.policy.appraise.length} appraise)` : "no policy file"}; keys: ${s.ima.keys.join(", ") || "none"}${s.ima.cmdline.length ? `; ${s.ima.cmdline.join(", ")}` : ""}${s.ima.kexecWaiver ? "; kexec images may pass by IMA signature" : ""}`,
+      `  IMA:          ${s.ima.policy ? `${s.ima.policy.file} (${s.ima.policy.rules} rules, ${s.ima.policy.appraise.length} appraise)` : "no policy file"}; keys: ${s.ima.keys.join(", ") || "none"}${s.ima.cmdline.length ? `; ${s.ima.cmdline.join(", ")}` : ""}${s.ima.kexecWaiver ? "; kexec images may pass by IMA signature" : ""}${s.ima.kexecWaiverNote ? `; ${s.ima.kexecWaiverNote}` : ""}`,
     );
   out.push("");
   out.push(c("bold", "Installed kernels"));
