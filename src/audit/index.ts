@@ -113,6 +113,12 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
   const t0 = performance.now();
   const root = new Root(opts.root ?? "/", { live: opts.live });
   const level = opts.level ?? "integrity";
+  // Library callers get what the CLI gets: src/verify for signatures and the ELF reader for
+  // hardware parameters, unless they inject their own.
+  if (!opts.verifier || !opts.readParams) {
+    const hooks = (await import("./wiring.js")).defaultAuditHooks();
+    opts = { ...hooks, ...opts };
+  }
   const verifier = opts.verifier ?? structuralVerifier;
   const extra: TrustedCert[] = [...(opts.certs ?? []).flatMap(readCertFile), ...platformCerts(root)];
   const notes: string[] = [];
