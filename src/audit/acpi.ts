@@ -7,7 +7,7 @@
 // compressed main archive), so only the uncompressed prefix matters.
 import { spawn } from "node:child_process";
 import { type Finding, type Fine, finding } from "./findings.js";
-import type { Root } from "./rootfs.js";
+import { type Root, shellVars } from "./rootfs.js";
 
 export interface CpioEntry {
   name: string;
@@ -94,14 +94,47 @@ function describe(b: Uint8Array, t: CpioEntry): string {
   return `${t.name} (${/^[A-Z0-9_]{4}$/.test(sig) && len === t.size ? sig : "not a valid ACPI table"}, ${t.size} bytes)`;
 }
 
+/**
+ * The initrds the boot loader hands the kernel: /boot/initrd.img-* (initramfs-*.img), plus
+ * extra early initrds loaded before them: GRUB_EARLY_INITRD_LINUX_CUSTOM/_STOCK (the usual way
+ * to add an acpi_override.cpio) and `initrd` lines of boot loader entries.
+ */
+function initrdFiles(root: Root): string[] {
+  const out = new Set<string>();
+  for (const n of root.names("/boot"))
+    if (/^initrd\.img-|^initramfs-.*\.img$/.test(n) && !/\.(old|bak|old-dkms|dpkg-[a-z]+)$/.test(n))
+      out.add(`/boot/${n}`);
+  let acc = "";
+  for (const f of [
+    "/etc/default/grub",
+    ...root
+      .names("/etc/default/grub.d")
+      .filter((n) => n.endsWith(".cfg"))
+      .map((n) => `/etc/default/grub.d/${n}`),
+  ])
+    acc += `\n${root.text(f) ?? ""}`;
+  const v = shellVars(acc);
+  for (const name of ["GRUB_EARLY_INITRD_LINUX_CUSTOM", "GRUB_EARLY_INITRD_LINUX_STOCK"])
+    for (const w of (v.get(name) ?? "").split(/\s+/).filter(Boolean))
+      if (root.isFile(`/boot/${w.replace(/^\/+/, "")}`)) out.add(`/boot/${w.replace(/^\/+/, "")}`);
+  for (const esp of ["/boot", "/efi", "/boot/efi"])
+    for (const n of root.names(`${esp}/loader/entries`)) {
+      if (!n.endsWith(".conf")) continue;
+      for (const l of (root.text(`${esp}/loader/entries/${n}`) ?? "").split("\n")) {
+        const m = /^\s*initrd\s+(\S+)/.exec(l);
+        if (m?.[1] && root.isFile(`${esp}/${m[1].replace(/^\/+/, "")}`))
+          out.add(`${esp}/${m[1].replace(/^\/+/, "")}`);
+      }
+    }
+  return [...out];
+}
+
 export async function acpiFindings(root: Root): Promise<{ findings: Finding[]; fine: Fine[] }> {
   const findings: Finding[] = [];
   const fine: Fine[] = [];
   const REMEDY =
     "Get the fix into the firmware (BIOS update) or the kernel (a quirk or driver parameter); remove the table from the initramfs (the hook that adds kernel/firmware/acpi/) and run update-initramfs -u.";
-  for (const n of root.names("/boot")) {
-    if (!/^initrd\.img-|^initramfs-.*\.img$/.test(n) || /\.(old|bak|old-dkms|dpkg-[a-z]+)$/.test(n)) continue;
-    const path = `/boot/${n}`;
+  for (const path of initrdFiles(root)) {
     const b = root.bytes(path, 1024 * 1024 * 1024);
     if (!b) continue;
     const early = walkCpio(b);

@@ -509,14 +509,30 @@ function nativeFindings(root: Root): Finding[] {
           .join("\n");
         if (/\/dev\/(mem|port)\b/.test(t))
           hits.push(["LOCKDOWN_DEV_MEM", "references /dev/mem or /dev/port"]);
-        // The commands it runs, judged like those of units and cron jobs.
-        for (const l of t.split("\n"))
-          for (const argv of simpleCommands(l)) {
-            const eff = invocationEffect([base(argv[0] as string), ...argv.slice(1)]);
-            const reason = eff.reason ?? eff.tool?.reason ?? null;
-            if (eff.tool && eff.gated && reason && !hits.some((h) => h[0] === reason))
-              hits.push([reason, `runs "${argv.join(" ")}"${eff.note ? ` (${eff.note})` : ""}`, eff.tool.id]);
-          }
+        const interp = base(
+          /^#!\s*(\S+)(?:\s+(\S+))?/
+            .exec(b.subarray(0, 256).toString("utf8"))
+            ?.slice(1, 3)
+            .find((x) => x && x !== "/usr/bin/env" && !x.startsWith("-")) ?? "",
+        );
+        const shell = /^(sh|bash|dash|ksh|mksh|zsh|busybox)$/.test(interp);
+        // Python using bcc: kprobes and bpf_probe_read_kernel, refused at confidentiality.
+        if (/^python[\d.]*$/.test(interp) && /^\s*(from\s+bcc\s+import|import\s+bcc\b)/m.test(t))
+          hits.push(["LOCKDOWN_BPF_READ_KERNEL", "is a bcc (BPF) tracing program", "tool.bpf-tracing"]);
+        if (!shell && /(^|[\s;|&(])wrmsr\s/m.test(t)) hits.push(["LOCKDOWN_MSR", "runs wrmsr"]);
+        // A shell script's commands, judged like those of units and cron jobs.
+        if (shell)
+          for (const l of t.split("\n"))
+            for (const argv of simpleCommands(l)) {
+              const eff = invocationEffect([base(argv[0] as string), ...argv.slice(1)]);
+              const reason = eff.reason ?? eff.tool?.reason ?? null;
+              if (eff.tool && eff.gated && reason && !hits.some((h) => h[0] === reason))
+                hits.push([
+                  reason,
+                  `runs "${argv.join(" ")}"${eff.note ? ` (${eff.note})` : ""}`,
+                  eff.tool.id,
+                ]);
+            }
       }
       for (const [reason, what, id] of hits)
         out.push(

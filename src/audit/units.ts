@@ -40,6 +40,7 @@ export function unitFiles(root: Root): string[] {
   const seen = new Set<string>();
   const dirs = new Set<string>();
   const off = new Set<string>();
+  const files = new Set<string>();
   for (const d of UNIT_DIRS) {
     if (d === "/run/systemd/system" && !root.live) continue;
     // Merged /usr: /lib/systemd/system is /usr/lib/systemd/system; read each directory once.
@@ -54,7 +55,13 @@ export function unitFiles(root: Root): string[] {
       } else if (UNIT_EXT.test(e.name) && !seen.has(e.name)) {
         seen.add(e.name);
         if (masked(root, p)) off.add(e.name);
-        else units.push(p);
+        else {
+          // An alias (display-manager.service -> gdm3.service) is the same file: read it once.
+          const c = root.canonical(p);
+          const real = root.dir === "/" ? c : c.slice(root.dir.length);
+          if (!files.has(c)) units.push(root.linkTarget(p) !== undefined && real.startsWith("/") ? real : p);
+          files.add(c);
+        }
       }
     }
   }
