@@ -765,6 +765,20 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
     });
   });
 
+  // strip on a signed module rewrites the ELF and drops what follows it (the signature)
+  tryBuild(["strip"], [], () => {
+    copyFileSync(P("mod-rsa2048-sha256.ko"), P("mod-stripped-after-signing.ko"));
+    run("strip", ["-g", P("mod-stripped-after-signing.ko")]);
+    add({
+      id: "mod-strip-after-signing",
+      type: "module",
+      file: P("mod-stripped-after-signing.ko"),
+      certs: [K.rsa2048!.cert],
+      expect: { verdict: "unsigned", kernel: "ENODATA" },
+      why: "strip -g keeps only the ELF: no marker -> module_sig_check() -ENODATA",
+    });
+  });
+
   // signed twice with different keys (sign-file over a signed module): only the outer signature counts
   tryBuild([SIGN_FILE], [], () => {
     signFile("sha256", K.p384!, P("mod-rsa2048-sha256.ko"), P("mod-double-rsa-then-p384.ko"));
@@ -1699,6 +1713,31 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       certs: [CA],
       expect: { verdict: "invalid-digest", kernel: null },
       why: "the image digest in the SpcIndirectData is fbx64's; detached: no kernel answer",
+    });
+  });
+
+  tryBuild(["sbsign", "sbattach"], [], () => {
+    copyFileSync(P("pe-sbsign.efi"), P("pe-sbattach-removed.efi"));
+    run("sbattach", ["--remove", P("pe-sbattach-removed.efi")]);
+    add({
+      id: "pe-sbattach-remove",
+      type: "pe",
+      file: P("pe-sbattach-removed.efi"),
+      certs: [CA],
+      expect: { verdict: "unsigned", kernel: "ENODATA" },
+      why: "sbattach --remove zeroes the certificate directory: pefile_parse_binary() -ENODATA",
+    });
+    const b = Buffer.from(read(P("pe-sbsign.efi")));
+    const dd = peDataDir(b) + 32;
+    const padded = Buffer.concat([b, Buffer.alloc(16)]);
+    padded.writeUInt32LE(b.readUInt32LE(dd + 4) + 16, dd + 4);
+    add({
+      id: "pe-table-extra-zero-padding",
+      type: "pe",
+      file: write("pe-table-extra-zero-padding.efi", new Uint8Array(padded)),
+      certs: [CA],
+      expect: { verdict: "invalid", kernel: "accept" },
+      why: "16 more zero bytes inside the table (directory size grown): the kernel accepts (dwLength <= size; the trailing-bytes rule still ends at pelen - certs_size), but the table is not a clean WIN_CERTIFICATE list (a zero-length entry; osslsigncode: 'Corrupted attribute certificate table'): unauthenticated padding, CVE-2013-3900 class -> invalid",
     });
   });
 
