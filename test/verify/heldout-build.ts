@@ -1377,6 +1377,48 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       "ELIBBAD",
       "pefile_parse_binary(): header_size >= datalen -> -ELIBBAD",
     );
+    const nsec = Buffer.from(sb!).readUInt16LE(opt - 24 + 6);
+    const secEnd = opt + 112 + 16 * 8 + 40 * nsec;
+    const h3 = Buffer.from(sb!);
+    h3.writeUInt32LE(secEnd - 40, opt + 60);
+    peCase(
+      "pe-sizeofheaders-cuts-sections",
+      new Uint8Array(h3),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_parse_binary(): n_sections > (header_size - cursor) / sizeof(section_header) -> -ELIBBAD",
+    );
+    const h4 = Buffer.from(sb!);
+    h4.writeUInt32LE(opt + 100, opt + 60);
+    peCase(
+      "pe-sizeofheaders-inside-opthdr",
+      new Uint8Array(h4),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_parse_binary(): cursor (end of the optional header) >= header_size -> -ELIBBAD",
+    );
+    const h5 = Buffer.from(sb!);
+    h5.writeUInt32LE(0xffff, opt + 108);
+    peCase(
+      "pe-nrva-huge",
+      new Uint8Array(h5),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_parse_binary(): n_data_dirents > (header_size - cursor) / 8 -> -ELIBBAD",
+    );
+    const h6 = Buffer.from(sb!);
+    h6.writeUInt32LE(0x1000, 0x3c);
+    peCase(
+      "pe-lfanew-past-headers",
+      new Uint8Array(h6),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "e_lfanew at 0x1000: no PE magic there -> pefile_parse_binary() -ELIBBAD",
+    );
     const h2 = Buffer.from(sb!);
     h2.writeUInt32LE(opt + 112 + 16, opt + 60);
     peCase(
