@@ -1012,6 +1012,19 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       why: "no marker",
     });
     const z = read(compress("mod-zst-c", "zstd", ["-c", "-q"], s, "zst"));
+    for (const [id, at] of [
+      ["mod-zst-corrupt-middle", Math.floor(z.length / 2)],
+      ["mod-zst-corrupt-near-end", z.length - 6],
+    ] as const)
+      bad(
+        id,
+        flip(z, at),
+        "invalid",
+        "EINVAL",
+        "zstd_decompress_stream() fails (corrupt block, or the XXH64 content checksum does not match) -> module_zstd_decompress() -EINVAL",
+        [K.rsa2048!.cert],
+        "ko.zst",
+      );
     bad(
       "mod-zst-truncated",
       z.subarray(0, z.length - 10),
