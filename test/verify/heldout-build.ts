@@ -343,6 +343,36 @@ function selfSignPe(image: Uint8Array, k: Key, offset = image.length, pad8 = tru
   throw new Failed("selfSignPe: table size did not settle");
 }
 
+/**
+ * The same image as PE32 (optional-header magic 0x10b): 32-bit ImageBase and stack/heap sizes,
+ * BaseOfData, data directories at +96 instead of +112, the rest of the headers moved up 16 bytes.
+ * Not runnable, but every field Authenticode and pefile_parse_binary() read is consistent.
+ */
+function toPe32(img: Uint8Array): Uint8Array {
+  const v = Buffer.from(img);
+  const pe = v.readUInt32LE(0x3c);
+  const opt = pe + 24;
+  if (v.readUInt16LE(opt) !== 0x20b) throw new Failed("toPe32: not PE32+");
+  const sizeOpt = v.readUInt16LE(pe + 20);
+  const nsec = v.readUInt16LE(pe + 6);
+  const tailEnd = opt + sizeOpt + 40 * nsec;
+  const o = Buffer.alloc(96);
+  v.copy(o, 0, opt, opt + 24);
+  o.writeUInt16LE(0x10b, 0);
+  o.writeUInt32LE(0, 24); // BaseOfData
+  o.writeUInt32LE(v.readUInt32LE(opt + 24), 28); // ImageBase (low half)
+  v.copy(o, 32, opt + 32, opt + 72);
+  for (let i = 0; i < 4; i++) o.writeUInt32LE(v.readUInt32LE(opt + 72 + 8 * i), 72 + 4 * i);
+  v.copy(o, 88, opt + 104, opt + 112); // LoaderFlags, NumberOfRvaAndSizes
+  const rest = Buffer.from(v.subarray(opt + 112, tailEnd));
+  const out = Buffer.from(v);
+  o.copy(out, opt);
+  rest.copy(out, opt + 96);
+  out.fill(0, opt + 96 + rest.length, tailEnd);
+  out.writeUInt16LE(sizeOpt - 16, pe + 20);
+  return new Uint8Array(out);
+}
+
 /** Builds every case into `dir`. */
 export function buildHeldout(dir: string): HeldoutCase[] {
   mkdirSync(dir, { recursive: true });
@@ -1579,6 +1609,52 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       selfSignPe(new Uint8Array(ov), K.rsa2048!),
       [K.rsa2048!.cert],
       "overlapping sections are hashed twice; hashed_bytes then exceeds nothing that matters; signed over that digest",
+    );
+  });
+
+  tryBuild(["osslsigncode"], [], () => {
+    writeFileSync(P("pe32-unsigned.efi"), toPe32(read(unsigned)));
+    run("osslsigncode", [
+      "sign",
+      "-certs",
+      SIGNER.cert,
+      "-key",
+      SIGNER.key,
+      "-h",
+      "sha256",
+      "-time",
+      "1735689600",
+      "-in",
+      P("pe32-unsigned.efi"),
+      "-out",
+      P("pe32-ossl.efi"),
+    ]);
+    valid(
+      "pe32-ossl",
+      P("pe32-ossl.efi"),
+      [CA],
+      "PE32: pefile_parse_binary() takes the pe32_opt_hdr branch (checksum at +64, data directories at +96)",
+    );
+    const t = Buffer.from(read(P("pe32-ossl.efi")));
+    t[0x1000]! ^= 1;
+    peCase(
+      "pe32-tampered",
+      new Uint8Array(t),
+      [CA],
+      "invalid-digest",
+      "EKEYREJECTED",
+      "PE32, a byte of section data changed: Digest mismatch -EKEYREJECTED",
+    );
+    const c = Buffer.from(read(P("pe32-ossl.efi")));
+    const csum = c.readUInt32LE(0x3c) + 24 + 64;
+    c.writeUInt32LE(c.readUInt32LE(csum) ^ 0xffff, csum);
+    peCase(
+      "pe32-checksum-only",
+      new Uint8Array(c),
+      [CA],
+      "valid",
+      "accept",
+      "PE32 CheckSum (also at +64) is skipped",
     );
   });
 
