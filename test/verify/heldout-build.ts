@@ -581,6 +581,27 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
     });
   });
 
+  // SHA3-256: 6.1's pkcs7_sig_note_digest_algo() does not know it; 6.12 has pkcs1pad(rsa,sha3-256)
+  tryBuild([SIGN_FILE], [], () => {
+    signFile("sha3-256", K.rsa2048!, base, P("mod-rsa2048-sha3-256.ko"));
+    add({
+      id: "mod-rsa2048-sha3-256@6.1",
+      type: "module",
+      file: P("mod-rsa2048-sha3-256.ko"),
+      certs: [K.rsa2048!.cert],
+      kernel: "6.1",
+      expect: { verdict: "invalid", kernel: "ENOPKG" },
+      why: "6.1 pkcs7_sig_note_digest_algo(): unsupported digest -> pkcs7_parse_message() -ENOPKG",
+    });
+    add({
+      id: "mod-rsa2048-sha3-256@6.12",
+      type: "module",
+      file: P("mod-rsa2048-sha3-256.ko"),
+      kernel: "6.12",
+      ...ok(K.rsa2048!, "6.12 knows OID_sha3_256 and pkcs1pad(rsa,sha3-256)"),
+    });
+  });
+
   // signer identified by subjectKeyIdentifier (sign-file -k)
   tryBuild([SIGN_FILE], [{ id: "mod-rsa2048-skid", type: "module", ...ok(K.rsa2048!) }], () => {
     signFile("sha256", K.rsa2048!, base, P("mod-rsa2048-skid.ko"), ["-k"]);
