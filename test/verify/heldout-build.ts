@@ -1589,29 +1589,7 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       [K.rsa2048!.cert],
       "64 zero bytes between the image and the table are hashed (pelen - hashed - certs_size)",
     );
-    // NumberOfRvaAndSizes = 4: the kernel still reads the 5th entry and the section table is taken 96 bytes
-    // early (inside the directory); signed over what the kernel hashes
-    const n = Buffer.from(aligned);
-    const opt = n.readUInt32LE(0x3c) + 24;
-    // make the section table the kernel sees benign: 16 dirs, only certs used; keep real sections after
-    // -> we instead move no bytes; the fake sections (dirs 4..15) must have raw sizes within the file
-    n.writeUInt32LE(4, opt + 108);
-    const fakeSecs = opt + 112 + 32;
-    let inBounds = true;
-    const nSec = n.readUInt16LE(opt - 24 + 6);
-    for (let i = 0; i < nSec; i++) {
-      const o = fakeSecs + 40 * i;
-      const raw = n.readUInt32LE(o + 16);
-      const ptr = n.readUInt32LE(o + 20);
-      if (raw && ptr + raw > n.length) inBounds = false;
-    }
-    if (inBounds)
-      valid(
-        "pe-nrva-4-signed",
-        selfSignPe(new Uint8Array(n), K.rsa2048!),
-        [K.rsa2048!.cert],
-        "n_data_dirents=4: pefile_parse_binary() reads certs at index 4 regardless and the section table from the directory; signed over exactly that digest",
-      );
+    const opt = Buffer.from(aligned).readUInt32LE(0x3c) + 24;
     // SizeOfHeaders reaching into the first section's data (hashed twice by the kernel)
     const hs = Buffer.from(aligned);
     hs.writeUInt32LE(hs.readUInt32LE(opt + 60) + 0x200, opt + 60);
