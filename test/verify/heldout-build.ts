@@ -1897,6 +1897,42 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
     });
   });
 
+  // fbx64's detached signature attached to another image (the Debian 6.1 kernel)
+  tryBuild(["sbsign", "sbattach"], [], () => {
+    if (!existsSync(P("pe-detached.p7")))
+      run("sbsign", [
+        "--key",
+        SIGNER.key,
+        "--cert",
+        SIGNER.cert,
+        "--detached",
+        "--output",
+        P("pe-detached.p7"),
+        unsigned,
+      ]);
+    copyFileSync(
+      join(CORPUS, "pe/debian/vmlinuz-6.1.0-56-amd64.unsigned.efi"),
+      P("pe-vmlinuz-foreign-sig.efi"),
+    );
+    run("sbattach", ["--attach", P("pe-detached.p7"), P("pe-vmlinuz-foreign-sig.efi")]);
+    peCase(
+      "pe-foreign-signature",
+      P("pe-vmlinuz-foreign-sig.efi"),
+      [CA],
+      "invalid-digest",
+      "EKEYREJECTED",
+      "trusted signer, but the SpcIndirectData digest is fbx64's: pefile_digest_pe() 'Digest mismatch' -EKEYREJECTED",
+    );
+    peCase(
+      "pe-foreign-signature-untrusted",
+      P("pe-vmlinuz-foreign-sig.efi"),
+      [DEBIAN_CA],
+      "invalid-digest",
+      "ENOKEY",
+      "verify_pkcs7_signature() (trust) fails first with -ENOKEY; the verdict still reports the digest mismatch",
+    );
+  });
+
   // two signatures attached by sbattach
   tryBuild(["sbsign", "sbattach"], [], () => {
     run("sbsign", [
