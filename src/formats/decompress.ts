@@ -62,6 +62,51 @@ export function zstdFrameLength(b: Uint8Array): number | undefined {
   return p <= b.length ? p : undefined;
 }
 
+const M64 = (1n << 64n) - 1n;
+const P1 = 0x9e3779b185ebca87n;
+const P2 = 0xc2b2ae3d27d4eb4fn;
+const P3 = 0x165667b19e3779f9n;
+const P4 = 0x85ebca77c2b2ae63n;
+const P5 = 0x27d4eb2f165667c5n;
+const rotl = (x: bigint, r: bigint) => ((x << r) | (x >> (64n - r))) & M64;
+const xround = (acc: bigint, input: bigint) => (rotl((acc + input * P2) & M64, 31n) * P1) & M64;
+const merge = (acc: bigint, v: bigint) => ((acc ^ xround(0n, v)) * P1 + P4) & M64;
+
+/** XXH64 with seed 0 (the zstd frame content checksum keeps its low 32 bits). */
+export function xxh64(b: Uint8Array): bigint {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const len = b.length;
+  let p = 0;
+  let h: bigint;
+  if (len >= 32) {
+    let v1 = (P1 + P2) & M64;
+    let v2 = P2;
+    let v3 = 0n;
+    let v4 = (M64 + 1n - P1) & M64;
+    for (; p + 32 <= len; p += 32) {
+      v1 = xround(v1, dv.getBigUint64(p, true));
+      v2 = xround(v2, dv.getBigUint64(p + 8, true));
+      v3 = xround(v3, dv.getBigUint64(p + 16, true));
+      v4 = xround(v4, dv.getBigUint64(p + 24, true));
+    }
+    h = (rotl(v1, 1n) + rotl(v2, 7n) + rotl(v3, 12n) + rotl(v4, 18n)) & M64;
+    h = merge(merge(merge(merge(h, v1), v2), v3), v4);
+  } else h = P5;
+  h = (h + BigInt(len)) & M64;
+  for (; p + 8 <= len; p += 8) h = (rotl(h ^ xround(0n, dv.getBigUint64(p, true)), 27n) * P1 + P4) & M64;
+  if (p + 4 <= len) {
+    h = (rotl(h ^ ((BigInt(dv.getUint32(p, true)) * P1) & M64), 23n) * P2 + P3) & M64;
+    p += 4;
+  }
+  for (; p < len; p++) h = (rotl(h ^ ((BigInt(b[p]!) * P5) & M64), 11n) * P1) & M64;
+  h ^= h >> 33n;
+  h = (h * P2) & M64;
+  h ^= h >> 29n;
+  h = (h * P3) & M64;
+  h ^= h >> 32n;
+  return h;
+}
+
 let CRC_TABLE: Uint32Array | undefined;
 function crc32(b: Uint8Array): number {
   if (!CRC_TABLE) {
@@ -102,7 +147,18 @@ export async function decompress(b: Uint8Array, kind: Exclude<Compression, undef
     if (kind === "zstd") {
       const { decompress: unzstd } = await import("fzstd");
       const n = zstdFrameLength(b);
-      return unzstd(n === undefined ? b : b.subarray(0, n));
+      const out = unzstd(n === undefined ? b : b.subarray(0, n));
+      // zstd_decompress_stream() checks the frame's XXH64 content checksum (fzstd does not):
+      // a mismatch is an error, so module_zstd_decompress() fails with -EINVAL
+      if (n !== undefined && (b[4]! >> 2) & 1) {
+        const want = (b[n - 4]! | (b[n - 3]! << 8) | (b[n - 2]! << 16) | (b[n - 1]! << 24)) >>> 0;
+        if (Number(xxh64(out) & 0xffffffffn) !== want)
+          throw new FormatError(
+            "zstd: cannot decompress (restored data does not match the frame checksum)",
+            "EINVAL",
+          );
+      }
+      return out;
     }
     try {
       return await unxz(b);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { FormatError } from "../../src/errors.js";
-import { decompress, xzStreamEnds, zstdFrameLength } from "../../src/formats/decompress.js";
+import { decompress, xxh64, xzStreamEnds, zstdFrameLength } from "../../src/formats/decompress.js";
 import { SKIP_SHARED, sharedPath } from "../helpers/shared.js";
 
 const junk = Uint8Array.from({ length: 40 }, (_, i) => (i * 29 + 3) & 0xff);
@@ -32,6 +32,25 @@ describe("module decompression reads the first stream only", () => {
     assert.equal(zstdFrameLength(frame), frame.length);
     assert.equal(zstdFrameLength(Buffer.concat([frame, junk])), frame.length);
     assert.equal(zstdFrameLength(frame.subarray(0, 10)), undefined);
+  });
+
+  test("zstd: the XXH64 content checksum is checked as zstd_decompress_stream() checks it", async () => {
+    const e = new TextEncoder();
+    // reference vectors of XXH64, seed 0
+    assert.equal(xxh64(e.encode("")).toString(16), "ef46db3751d8e999");
+    assert.equal(xxh64(e.encode("abc")).toString(16), "44bc2cf5ad770999");
+    // one raw block "abc" with a content checksum (FHD: single segment, checksum flag)
+    const sum = Number(xxh64(e.encode("abc")) & 0xffffffffn);
+    const ck = Buffer.alloc(4);
+    ck.writeUInt32LE(sum);
+    const frame = Buffer.concat([
+      Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x24, 3, (3 << 3) | 1, 0, 0, 0x61, 0x62, 0x63]),
+      ck,
+    ]);
+    assert.equal(Buffer.from(await decompress(frame, "zstd")).toString(), "abc");
+    const bad = Buffer.from(frame);
+    bad[10] = 0x63; // "acc": the block still decodes, the checksum does not match -> -EINVAL
+    await assert.rejects(decompress(bad, "zstd"), (x) => x instanceof FormatError && x.errno === "EINVAL");
   });
 
   test("xz: a stream followed by other bytes decompresses as the stream alone", {

@@ -343,6 +343,36 @@ function selfSignPe(image: Uint8Array, k: Key, offset = image.length, pad8 = tru
   throw new Failed("selfSignPe: table size did not settle");
 }
 
+/**
+ * The same image as PE32 (optional-header magic 0x10b): 32-bit ImageBase and stack/heap sizes,
+ * BaseOfData, data directories at +96 instead of +112, the rest of the headers moved up 16 bytes.
+ * Not runnable, but every field Authenticode and pefile_parse_binary() read is consistent.
+ */
+function toPe32(img: Uint8Array): Uint8Array {
+  const v = Buffer.from(img);
+  const pe = v.readUInt32LE(0x3c);
+  const opt = pe + 24;
+  if (v.readUInt16LE(opt) !== 0x20b) throw new Failed("toPe32: not PE32+");
+  const sizeOpt = v.readUInt16LE(pe + 20);
+  const nsec = v.readUInt16LE(pe + 6);
+  const tailEnd = opt + sizeOpt + 40 * nsec;
+  const o = Buffer.alloc(96);
+  v.copy(o, 0, opt, opt + 24);
+  o.writeUInt16LE(0x10b, 0);
+  o.writeUInt32LE(0, 24); // BaseOfData
+  o.writeUInt32LE(v.readUInt32LE(opt + 24), 28); // ImageBase (low half)
+  v.copy(o, 32, opt + 32, opt + 72);
+  for (let i = 0; i < 4; i++) o.writeUInt32LE(v.readUInt32LE(opt + 72 + 8 * i), 72 + 4 * i);
+  v.copy(o, 88, opt + 104, opt + 112); // LoaderFlags, NumberOfRvaAndSizes
+  const rest = Buffer.from(v.subarray(opt + 112, tailEnd));
+  const out = Buffer.from(v);
+  o.copy(out, opt);
+  rest.copy(out, opt + 96);
+  out.fill(0, opt + 96 + rest.length, tailEnd);
+  out.writeUInt16LE(sizeOpt - 16, pe + 20);
+  return new Uint8Array(out);
+}
+
 /** Builds every case into `dir`. */
 export function buildHeldout(dir: string): HeldoutCase[] {
   mkdirSync(dir, { recursive: true });
@@ -384,7 +414,20 @@ export function buildHeldout(dir: string): HeldoutCase[] {
       ["-addext", "subjectKeyIdentifier=none", "-addext", "authorityKeyIdentifier=none"],
     );
   });
-  if (!keys.rsa2048) return cases;
+  if (!keys.rsa2048) {
+    const why = have("openssl") ? "openssl could not make the test keys" : "openssl not installed";
+    for (const type of ["module", "pe", "ima"] as const)
+      add({
+        id: `${type}-cases`,
+        type,
+        file: "",
+        certs: [],
+        expect: { verdict: "valid", kernel: "accept" },
+        why: "no keys",
+        skip: why,
+      });
+    return cases;
+  }
   const K = keys as Record<
     "rsa2048" | "rsa4096" | "rsa2560" | "rsa3072" | "rsa1024" | "p256" | "p384" | "p521" | "noskid",
     Key
@@ -548,6 +591,27 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       certs: [K.rsa2560!.cert],
       expect: { verdict: "untrusted", kernel: "ENOKEY" },
       why: "the self-signed RSA-2560 cert never loads: x509_check_for_self_signed() -> rsa_check_key_length() -EINVAL; no key -> -ENOKEY",
+    });
+  });
+
+  // SHA3-256: 6.1's pkcs7_sig_note_digest_algo() does not know it; 6.12 has pkcs1pad(rsa,sha3-256)
+  tryBuild([SIGN_FILE], [], () => {
+    signFile("sha3-256", K.rsa2048!, base, P("mod-rsa2048-sha3-256.ko"));
+    add({
+      id: "mod-rsa2048-sha3-256@6.1",
+      type: "module",
+      file: P("mod-rsa2048-sha3-256.ko"),
+      certs: [K.rsa2048!.cert],
+      kernel: "6.1",
+      expect: { verdict: "invalid", kernel: "ENOPKG" },
+      why: "6.1 pkcs7_sig_note_digest_algo(): unsupported digest -> pkcs7_parse_message() -ENOPKG",
+    });
+    add({
+      id: "mod-rsa2048-sha3-256@6.12",
+      type: "module",
+      file: P("mod-rsa2048-sha3-256.ko"),
+      kernel: "6.12",
+      ...ok(K.rsa2048!, "6.12 knows OID_sha3_256 and pkcs1pad(rsa,sha3-256)"),
     });
   });
 
@@ -765,6 +829,20 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
     });
   });
 
+  // strip on a signed module rewrites the ELF and drops what follows it (the signature)
+  tryBuild(["strip"], [], () => {
+    copyFileSync(P("mod-rsa2048-sha256.ko"), P("mod-stripped-after-signing.ko"));
+    run("strip", ["-g", P("mod-stripped-after-signing.ko")]);
+    add({
+      id: "mod-strip-after-signing",
+      type: "module",
+      file: P("mod-stripped-after-signing.ko"),
+      certs: [K.rsa2048!.cert],
+      expect: { verdict: "unsigned", kernel: "ENODATA" },
+      why: "strip -g keeps only the ELF: no marker -> module_sig_check() -ENODATA",
+    });
+  });
+
   // signed twice with different keys (sign-file over a signed module): only the outer signature counts
   tryBuild([SIGN_FILE], [], () => {
     signFile("sha256", K.p384!, P("mod-rsa2048-sha256.ko"), P("mod-double-rsa-then-p384.ko"));
@@ -965,6 +1043,19 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       [K.rsa2048!.cert],
       "ko.xz",
     );
+    // the first byte of an LZMA range-coder stream is always 0 and rc_read_init() (lib/xz/xz_dec_lzma2.c)
+    // shifts it out unchecked: `xz -t` calls the file corrupt, the kernel's decoder does not care
+    const chunk = 12 + (x[12]! + 1) * 4;
+    if (x[chunk]! >= 0xe0)
+      bad(
+        "mod-xz-rc-first-byte",
+        flip(x, chunk + 6),
+        "valid",
+        "accept",
+        "rc_read_init() ignores the range coder's first byte; the CRC32 covers the uncompressed data, which is unchanged",
+        [K.rsa2048!.cert],
+        "ko.xz",
+      );
     bad(
       "mod-xz-truncated",
       x.subarray(0, x.length - 20),
@@ -998,6 +1089,19 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
       why: "no marker",
     });
     const z = read(compress("mod-zst-c", "zstd", ["-c", "-q"], s, "zst"));
+    for (const [id, at] of [
+      ["mod-zst-corrupt-middle", Math.floor(z.length / 2)],
+      ["mod-zst-corrupt-near-end", z.length - 6],
+    ] as const)
+      bad(
+        id,
+        flip(z, at),
+        "invalid",
+        "EINVAL",
+        "zstd_decompress_stream() fails (corrupt block, or the XXH64 content checksum does not match) -> module_zstd_decompress() -EINVAL",
+        [K.rsa2048!.cert],
+        "ko.zst",
+      );
     bad(
       "mod-zst-truncated",
       z.subarray(0, z.length - 10),
@@ -1363,6 +1467,48 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       "ELIBBAD",
       "pefile_parse_binary(): header_size >= datalen -> -ELIBBAD",
     );
+    const nsec = Buffer.from(sb!).readUInt16LE(opt - 24 + 6);
+    const secEnd = opt + 112 + 16 * 8 + 40 * nsec;
+    const h3 = Buffer.from(sb!);
+    h3.writeUInt32LE(secEnd - 40, opt + 60);
+    peCase(
+      "pe-sizeofheaders-cuts-sections",
+      new Uint8Array(h3),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_parse_binary(): n_sections > (header_size - cursor) / sizeof(section_header) -> -ELIBBAD",
+    );
+    const h4 = Buffer.from(sb!);
+    h4.writeUInt32LE(opt + 100, opt + 60);
+    peCase(
+      "pe-sizeofheaders-inside-opthdr",
+      new Uint8Array(h4),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_parse_binary(): cursor (end of the optional header) >= header_size -> -ELIBBAD",
+    );
+    const h5 = Buffer.from(sb!);
+    h5.writeUInt32LE(0xffff, opt + 108);
+    peCase(
+      "pe-nrva-huge",
+      new Uint8Array(h5),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "pefile_parse_binary(): n_data_dirents > (header_size - cursor) / 8 -> -ELIBBAD",
+    );
+    const h6 = Buffer.from(sb!);
+    h6.writeUInt32LE(0x1000, 0x3c);
+    peCase(
+      "pe-lfanew-past-headers",
+      new Uint8Array(h6),
+      [CA],
+      "invalid",
+      "ELIBBAD",
+      "e_lfanew at 0x1000: no PE magic there -> pefile_parse_binary() -ELIBBAD",
+    );
     const h2 = Buffer.from(sb!);
     h2.writeUInt32LE(opt + 112 + 16, opt + 60);
     peCase(
@@ -1456,29 +1602,7 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       [K.rsa2048!.cert],
       "64 zero bytes between the image and the table are hashed (pelen - hashed - certs_size)",
     );
-    // NumberOfRvaAndSizes = 4: the kernel still reads the 5th entry and the section table is taken 96 bytes
-    // early (inside the directory); signed over what the kernel hashes
-    const n = Buffer.from(aligned);
-    const opt = n.readUInt32LE(0x3c) + 24;
-    // make the section table the kernel sees benign: 16 dirs, only certs used; keep real sections after
-    // -> we instead move no bytes; the fake sections (dirs 4..15) must have raw sizes within the file
-    n.writeUInt32LE(4, opt + 108);
-    const fakeSecs = opt + 112 + 32;
-    let inBounds = true;
-    const nSec = n.readUInt16LE(opt - 24 + 6);
-    for (let i = 0; i < nSec; i++) {
-      const o = fakeSecs + 40 * i;
-      const raw = n.readUInt32LE(o + 16);
-      const ptr = n.readUInt32LE(o + 20);
-      if (raw && ptr + raw > n.length) inBounds = false;
-    }
-    if (inBounds)
-      valid(
-        "pe-nrva-4-signed",
-        selfSignPe(new Uint8Array(n), K.rsa2048!),
-        [K.rsa2048!.cert],
-        "n_data_dirents=4: pefile_parse_binary() reads certs at index 4 regardless and the section table from the directory; signed over exactly that digest",
-      );
+    const opt = Buffer.from(aligned).readUInt32LE(0x3c) + 24;
     // SizeOfHeaders reaching into the first section's data (hashed twice by the kernel)
     const hs = Buffer.from(aligned);
     hs.writeUInt32LE(hs.readUInt32LE(opt + 60) + 0x200, opt + 60);
@@ -1497,6 +1621,52 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       selfSignPe(new Uint8Array(ov), K.rsa2048!),
       [K.rsa2048!.cert],
       "overlapping sections are hashed twice; hashed_bytes then exceeds nothing that matters; signed over that digest",
+    );
+  });
+
+  tryBuild(["osslsigncode"], [], () => {
+    writeFileSync(P("pe32-unsigned.efi"), toPe32(read(unsigned)));
+    run("osslsigncode", [
+      "sign",
+      "-certs",
+      SIGNER.cert,
+      "-key",
+      SIGNER.key,
+      "-h",
+      "sha256",
+      "-time",
+      "1735689600",
+      "-in",
+      P("pe32-unsigned.efi"),
+      "-out",
+      P("pe32-ossl.efi"),
+    ]);
+    valid(
+      "pe32-ossl",
+      P("pe32-ossl.efi"),
+      [CA],
+      "PE32: pefile_parse_binary() takes the pe32_opt_hdr branch (checksum at +64, data directories at +96)",
+    );
+    const t = Buffer.from(read(P("pe32-ossl.efi")));
+    t[0x1000]! ^= 1;
+    peCase(
+      "pe32-tampered",
+      new Uint8Array(t),
+      [CA],
+      "invalid-digest",
+      "EKEYREJECTED",
+      "PE32, a byte of section data changed: Digest mismatch -EKEYREJECTED",
+    );
+    const c = Buffer.from(read(P("pe32-ossl.efi")));
+    const csum = c.readUInt32LE(0x3c) + 24 + 64;
+    c.writeUInt32LE(c.readUInt32LE(csum) ^ 0xffff, csum);
+    peCase(
+      "pe32-checksum-only",
+      new Uint8Array(c),
+      [CA],
+      "valid",
+      "accept",
+      "PE32 CheckSum (also at +64) is skipped",
     );
   });
 
@@ -1700,6 +1870,67 @@ function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: st
       expect: { verdict: "invalid-digest", kernel: null },
       why: "the image digest in the SpcIndirectData is fbx64's; detached: no kernel answer",
     });
+  });
+
+  tryBuild(["sbsign", "sbattach"], [], () => {
+    copyFileSync(P("pe-sbsign.efi"), P("pe-sbattach-removed.efi"));
+    run("sbattach", ["--remove", P("pe-sbattach-removed.efi")]);
+    add({
+      id: "pe-sbattach-remove",
+      type: "pe",
+      file: P("pe-sbattach-removed.efi"),
+      certs: [CA],
+      expect: { verdict: "unsigned", kernel: "ENODATA" },
+      why: "sbattach --remove zeroes the certificate directory: pefile_parse_binary() -ENODATA",
+    });
+    const b = Buffer.from(read(P("pe-sbsign.efi")));
+    const dd = peDataDir(b) + 32;
+    const padded = Buffer.concat([b, Buffer.alloc(16)]);
+    padded.writeUInt32LE(b.readUInt32LE(dd + 4) + 16, dd + 4);
+    add({
+      id: "pe-table-extra-zero-padding",
+      type: "pe",
+      file: write("pe-table-extra-zero-padding.efi", new Uint8Array(padded)),
+      certs: [CA],
+      expect: { verdict: "invalid", kernel: "accept" },
+      why: "16 more zero bytes inside the table (directory size grown): the kernel accepts (dwLength <= size; the trailing-bytes rule still ends at pelen - certs_size), but the table is not a clean WIN_CERTIFICATE list (a zero-length entry; osslsigncode: 'Corrupted attribute certificate table'): unauthenticated padding, CVE-2013-3900 class -> invalid",
+    });
+  });
+
+  // fbx64's detached signature attached to another image (the Debian 6.1 kernel)
+  tryBuild(["sbsign", "sbattach"], [], () => {
+    if (!existsSync(P("pe-detached.p7")))
+      run("sbsign", [
+        "--key",
+        SIGNER.key,
+        "--cert",
+        SIGNER.cert,
+        "--detached",
+        "--output",
+        P("pe-detached.p7"),
+        unsigned,
+      ]);
+    copyFileSync(
+      join(CORPUS, "pe/debian/vmlinuz-6.1.0-56-amd64.unsigned.efi"),
+      P("pe-vmlinuz-foreign-sig.efi"),
+    );
+    run("sbattach", ["--attach", P("pe-detached.p7"), P("pe-vmlinuz-foreign-sig.efi")]);
+    peCase(
+      "pe-foreign-signature",
+      P("pe-vmlinuz-foreign-sig.efi"),
+      [CA],
+      "invalid-digest",
+      "EKEYREJECTED",
+      "trusted signer, but the SpcIndirectData digest is fbx64's: pefile_digest_pe() 'Digest mismatch' -EKEYREJECTED",
+    );
+    peCase(
+      "pe-foreign-signature-untrusted",
+      P("pe-vmlinuz-foreign-sig.efi"),
+      [DEBIAN_CA],
+      "invalid-digest",
+      "ENOKEY",
+      "verify_pkcs7_signature() (trust) fails first with -ENOKEY; the verdict still reports the digest mismatch",
+    );
   });
 
   // two signatures attached by sbattach
