@@ -9,6 +9,7 @@ export const ERRNO = {
   ENXIO: 6,
   ENOEXEC: 8,
   EBADF: 9,
+  EAGAIN: 11,
   ENOMEM: 12,
   EACCES: 13,
   EFAULT: 14,

@@ -174,12 +174,20 @@ export function verifyIma(
       `signature version ${x[1]} is not accepted by IMA`,
     );
   if (x.length < 2) return done("invalid", refuse("EINVAL", "invalid-signature"), "xattr too short");
-  if (x[1] === 1)
+  if (x[1] === 1) {
+    // integrity_digsig_verify() -> lib/digsig.c digsig_verify() on the xattr minus its type byte:
+    // a 16-byte struct signature_hdr plus 2, PUBKEY_ALGO_RSA (0), then a *user* key named by the
+    // key id is searched in the keyring. .ima only ever holds asymmetric keys, so
+    // keyring_search() finds nothing: -EAGAIN.
+    const errno = x.length - 1 < 16 + 2 ? "EINVAL" : x[6] !== 0 ? "ENOTSUPP" : "EAGAIN";
     return done(
       "invalid",
-      refuse(null, "invalid-signature"),
-      "legacy v1 digsig signatures are not supported here",
+      refuse(errno, "invalid-signature"),
+      errno === "EAGAIN"
+        ? "legacy v1 digsig signature: digsig_verify() looks for a user key, which .ima never holds"
+        : `legacy v1 digsig signature refused by digsig_verify() (${errno})`,
     );
+  }
   if (x[1] !== 2)
     return done(
       "invalid",

@@ -411,6 +411,17 @@ describe("adversarial (ANCHORS §1.7)", { skip: SKIP_SHARED }, () => {
     assert.equal(r.kernel.errno, "EBADMSG");
   });
 
+  test("IMA legacy v1 digsig: lib/digsig.c digsig_verify() order", () => {
+    const kr = keyrings("ima/testkeys/ima-test-rsa2048.crt.der");
+    const file = { content: read("ima/files/hello.txt") };
+    // type 0x03, version 1, then struct signature_hdr (16 bytes) and MPIs
+    const v1 = (algo: number, extra: number) =>
+      Uint8Array.from([0x03, 0x01, 0, 0, 0, 0, algo, 2, 1, 2, 3, 4, 5, 6, 7, 8, 1, ...Array(extra).fill(0)]);
+    expectResult(verifyIma(file, v1(0, 0), kr), "invalid", "EINVAL"); // siglen < sizeof(hdr) + 2
+    expectResult(verifyIma(file, v1(1, 4), kr), "invalid", "ENOTSUPP"); // algo != PUBKEY_ALGO_RSA
+    expectResult(verifyIma(file, v1(0, 4), kr), "invalid", "EAGAIN"); // no user key in .ima
+  });
+
   test("20. IMA xattr: truncated header, sig_size beyond the value, unknown hash id", () => {
     const kr = keyrings("ima/testkeys/ima-test-rsa2048.crt.der");
     const file = { content: read("ima/files/hello.txt") };
