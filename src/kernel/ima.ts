@@ -119,8 +119,9 @@ export class Ima {
   /** ima_policy.c ima_appraise_signature(READING_KEXEC_IMAGE). */
   appraiseKexecSignature(): boolean {
     const k = this.k;
-    // Without CONFIG_IMA_APPRAISE (or the trusted keyring) the stub returns false.
-    if (!k.config.IMA || !k.config.IMA_APPRAISE) return false;
+    // include/linux/ima.h: without CONFIG_IMA_APPRAISE and CONFIG_INTEGRITY_TRUSTED_KEYRING (Debian
+    // sets only the first) it is a stub returning false, with no lockdown check of its own.
+    if (!k.config.IMA || !k.config.IMA_APPRAISE || !k.config.INTEGRITY_TRUSTED_KEYRING) return false;
     if (!(this.appraise & IMA_APPRAISE_ENFORCE) && k.lockedDown("LOCKDOWN_KEXEC")) return false;
     for (const r of this.rules) {
       if (r.action !== "appraise") continue;

@@ -24,6 +24,8 @@ export interface KernelConfig extends LockdownConfig {
   INTEGRITY_MACHINE_KEYRING: boolean;
   IMA: boolean;
   IMA_APPRAISE: boolean;
+  /** With IMA_APPRAISE, makes ima_appraise_signature() real (include/linux/ima.h); unset in Debian. */
+  INTEGRITY_TRUSTED_KEYRING: boolean;
   IMA_ARCH_POLICY: boolean;
   HIBERNATION: boolean;
   ACPI_TABLE_UPGRADE: boolean;
@@ -44,7 +46,10 @@ export interface KernelConfig extends LockdownConfig {
   ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE: boolean;
 }
 
-/** Debian's amd64 configuration, as far as these call sites read it (same for both series). */
+/**
+ * Debian's amd64 configuration, as far as these call sites read it (same for both series; checked
+ * against /boot/config-6.1.0-56-amd64 and /boot/config-6.12.117+deb12-amd64 of the packages).
+ */
 export const DEBIAN_KERNEL_CONFIG: Readonly<KernelConfig> = {
   ...DEBIAN_LOCKDOWN_CONFIG,
   MODULES: true,
@@ -61,6 +66,7 @@ export const DEBIAN_KERNEL_CONFIG: Readonly<KernelConfig> = {
   INTEGRITY_MACHINE_KEYRING: true,
   IMA: true,
   IMA_APPRAISE: true,
+  INTEGRITY_TRUSTED_KEYRING: false,
   IMA_ARCH_POLICY: true,
   HIBERNATION: true,
   ACPI_TABLE_UPGRADE: true,

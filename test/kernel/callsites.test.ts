@@ -426,8 +426,18 @@ for (const v of VERSIONS)
 for (const v of VERSIONS)
   describe(`${v}: IMA interplay on the command line`, () => {
     const files = { "/k.unsigned": bzImage("UNSIGNED"), "/k.good": bzImage("GOOD") };
-    it("ima_appraise=log: ima_appraise_signature() asks lockdown too (two lines)", () => {
+    it("ima_appraise=log on Debian: ima_appraise_signature() is the stub (no INTEGRITY_TRUSTED_KEYRING), one line", () => {
       const k = boot(v, "integrity", { files, cmdline: "ima_appraise=log" });
+      const r = k.kexecFileLoad("/k.unsigned", null, "", ["KEXEC_FILE_NO_INITRAMFS"]);
+      assert.equal(r.result, "EPERM");
+      assert.equal(r.log.filter((l) => l === line("kexec of unsigned images")).length, 1);
+    });
+    it("ima_appraise=log with INTEGRITY_TRUSTED_KEYRING: ima_appraise_signature() asks lockdown too (two lines)", () => {
+      const k = boot(v, "integrity", {
+        files,
+        cmdline: "ima_appraise=log",
+        config: { INTEGRITY_TRUSTED_KEYRING: true },
+      });
       const r = k.kexecFileLoad("/k.unsigned", null, "", ["KEXEC_FILE_NO_INITRAMFS"]);
       assert.equal(r.result, "EPERM");
       assert.equal(r.log.filter((l) => l === line("kexec of unsigned images")).length, 2);
