@@ -176,6 +176,24 @@ export class Cursor {
   }
 }
 
+/**
+ * Walks a Name (SEQUENCE OF SET OF SEQUENCE { OID, ANY }) as the kernel's
+ * grammars do, so a malformed name fails where it fails in Linux; `fail`
+ * raises the caller's own error.
+ */
+export function walkName(buf: Uint8Array, name: Tlv, fail: (msg: string) => never): void {
+  const rdns = new Cursor(buf, name);
+  while (!rdns.done) {
+    const avas = new Cursor(buf, rdns.next(TAG.SET, "RelativeDistinguishedName"));
+    while (!avas.done) {
+      const ava = new Cursor(buf, avas.next(TAG.SEQUENCE, "AttributeValueAssertion"));
+      ava.next(TAG.OID, "attributeType");
+      ava.any("attributeValue");
+      if (!ava.done) fail("trailing data in AttributeValueAssertion");
+    }
+  }
+}
+
 export function bytes(buf: Uint8Array, t: Tlv): Uint8Array {
   return buf.subarray(t.value, t.value + t.len);
 }

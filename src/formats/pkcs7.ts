@@ -4,7 +4,17 @@
 // kernel's decoder meets first, with the errno its action returns.
 import type { ErrnoName } from "../errno.js";
 import { FormatError } from "../errors.js";
-import { ASN1_MAX_DATALEN, bytes, Cursor, expect, lookUpOid, oidToString, TAG, type Tlv } from "./der.js";
+import {
+  ASN1_MAX_DATALEN,
+  bytes,
+  Cursor,
+  expect,
+  lookUpOid,
+  oidToString,
+  TAG,
+  type Tlv,
+  walkName,
+} from "./der.js";
 import type { KernelVersion } from "./oid-registry.js";
 import { decodeTime, parseX509, type X509Cert } from "./x509.js";
 
@@ -116,20 +126,6 @@ function algorithmId(buf: Uint8Array, c: Cursor, what: string): Uint8Array {
   if (!a.done) a.any(`${what}.parameters`);
   if (!a.done) fail(`trailing data in ${what}`, "EBADMSG");
   return oid;
-}
-
-/** A Name: SEQUENCE OF SET OF SEQUENCE { OID, ANY }. */
-function walkName(buf: Uint8Array, t: Tlv): void {
-  const rdns = new Cursor(buf, t);
-  while (!rdns.done) {
-    const avas = new Cursor(buf, rdns.next(TAG.SET, "RelativeDistinguishedName"));
-    while (!avas.done) {
-      const ava = new Cursor(buf, avas.next(TAG.SEQUENCE, "AttributeValueAssertion"));
-      ava.next(TAG.OID, "attributeType");
-      ava.any("attributeValue");
-      if (!ava.done) fail("trailing data in AttributeValueAssertion", "EBADMSG");
-    }
-  }
 }
 
 export interface Pkcs7ParseOptions {
@@ -271,7 +267,7 @@ function parseSignerInfo(
   } else {
     const ias = new Cursor(msg, c.next(TAG.SEQUENCE, "IssuerAndSerialNumber"));
     const issuer = ias.next(TAG.SEQUENCE, "issuer");
-    walkName(msg, issuer);
+    walkName(msg, issuer, (m) => fail(m, "EBADMSG"));
     ctx.rawIssuer = bytes(msg, issuer);
     ctx.rawSerial = bytes(msg, ias.next(TAG.INTEGER, "serialNumber"));
     if (!ias.done) fail("trailing data in IssuerAndSerialNumber", "EBADMSG");

@@ -3,7 +3,7 @@
 // Structure only: the signature-parameter and self-signature steps of
 // x509_cert_parse() need crypto and live in src/verify/x509-check.ts.
 import { FormatError } from "../errors.js";
-import { bytes, Cursor, expect, lookUpOid, oidToString, readTlv, TAG, type Tlv } from "./der.js";
+import { bytes, Cursor, expect, lookUpOid, oidToString, readTlv, TAG, type Tlv, walkName } from "./der.js";
 import type { KernelVersion } from "./oid-registry.js";
 
 /** What a signature names as its algorithms (struct public_key_signature). */
@@ -186,20 +186,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return r;
 }
 
-/** Walks a Name, as the grammar does (each AVA: OID + ANY), so malformed names fail as in the kernel. */
-function walkName(buf: Uint8Array, name: Tlv): void {
-  const rdns = new Cursor(buf, name);
-  while (!rdns.done) {
-    const avas = new Cursor(buf, rdns.next(TAG.SET, "RelativeDistinguishedName"));
-    while (!avas.done) {
-      const ava = new Cursor(buf, avas.next(TAG.SEQUENCE, "AttributeValueAssertion"));
-      ava.next(TAG.OID, "attributeType");
-      ava.any("attributeValue");
-      if (!ava.done) err("trailing data in AttributeValueAssertion");
-    }
-  }
-}
-
 /** x509_akid.asn1 via x509_akid_note_kid/_name/_serial. */
 function parseAkid(v: Uint8Array): [Uint8Array | undefined, Uint8Array | undefined] {
   const top = expect(v, 0, v.length, TAG.SEQUENCE, "AuthorityKeyIdentifier");
@@ -216,7 +202,7 @@ function parseAkid(v: Uint8Array): [Uint8Array | undefined, Uint8Array | undefin
       const g = gn.any("GeneralName");
       if ((g.tag & 0x1f) === 4 && (g.tag & 0xc0) === 0x80) {
         const inner = expect(v, g.value, g.value + g.len, TAG.SEQUENCE, "directoryName");
-        walkName(v, inner);
+        walkName(v, inner, err);
         akidIssuer = bytes(v, inner);
       }
     }
@@ -249,7 +235,7 @@ export function parseX509(data: Uint8Array, v: KernelVersion): X509Cert {
   const algo = sigAlgoFor(tbsSigName, v);
   if (!algo) err(`unsupported signature algorithm ${oidToString(tbsSigOid)}`, "ENOPKG");
   const issuerT = tbs.next(TAG.SEQUENCE, "issuer");
-  walkName(data, issuerT);
+  walkName(data, issuerT, err);
   const validity = new Cursor(data, tbs.next(TAG.SEQUENCE, "validity"));
   const timeOf = (what: string) => {
     const t = validity.any(what);
@@ -260,7 +246,7 @@ export function parseX509(data: Uint8Array, v: KernelVersion): X509Cert {
   const validTo = timeOf("notAfter");
   if (!validity.done) err("trailing data in Validity");
   const subjectT = tbs.next(TAG.SEQUENCE, "subject");
-  walkName(data, subjectT);
+  walkName(data, subjectT, err);
   // SubjectPublicKeyInfo: AlgorithmIdentifier with x509_note_params, then the key
   const spkiT = tbs.next(TAG.SEQUENCE, "subjectPublicKeyInfo");
   const spki = new Cursor(data, spkiT);
