@@ -52,32 +52,43 @@ function splitParams(words: string[], module: string, where: string, line: strin
   return out;
 }
 
-/** `options` lines of modprobe.d (first file of a name wins, /etc over /lib), /etc/modules arguments. */
-export function moduleOptions(root: Root): OptionSetting[] {
-  const out: OptionSetting[] = [];
+/**
+ * The modprobe.d files modprobe reads, in directory precedence: a name in an
+ * earlier directory hides the same name in later ones; /run only on a live host.
+ */
+function modprobeFiles(root: Root): string[] {
+  const files: string[] = [];
   const seen = new Set<string>();
   for (const d of DIRS) {
     if (d === "/run/modprobe.d" && !root.live) continue;
     for (const n of root.names(d)) {
       if (!n.endsWith(".conf") || seen.has(n)) continue;
       seen.add(n);
-      const f = `${d}/${n}`;
-      const text = root.text(f) ?? "";
-      const lines = text.split("\n");
-      for (let i = 0; i < lines.length; i++) {
-        let l = lines[i] as string;
-        const start = i;
-        while (l.endsWith("\\") && i + 1 < lines.length) l = l.slice(0, -1) + (lines[++i] as string);
-        const t = l.replace(/#.*$/, "").trim();
-        const w = t.split(/\s+/);
-        if (w[0] === "options" && w[1]) out.push(...splitParams(w.slice(2), w[1], `${f}:${start + 1}`, t));
-        else if (w[0] === "install" && w[1]) {
-          // install <mod> ... modprobe [--ignore-install] <mod> p=v
-          const mp = w.findIndex((x, k) => k > 1 && /(^|\/)modprobe$/.test(x));
-          if (mp > 0) {
-            const rest = w.slice(mp + 1).filter((x) => !x.startsWith("-"));
-            if (rest[0]) out.push(...splitParams(rest.slice(1), rest[0], `${f}:${start + 1}`, t));
-          }
+      files.push(`${d}/${n}`);
+    }
+  }
+  return files;
+}
+
+/** `options` lines of modprobe.d (first file of a name wins, /etc over /lib), /etc/modules arguments. */
+export function moduleOptions(root: Root): OptionSetting[] {
+  const out: OptionSetting[] = [];
+  for (const f of modprobeFiles(root)) {
+    const text = root.text(f) ?? "";
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      let l = lines[i] as string;
+      const start = i;
+      while (l.endsWith("\\") && i + 1 < lines.length) l = l.slice(0, -1) + (lines[++i] as string);
+      const t = l.replace(/#.*$/, "").trim();
+      const w = t.split(/\s+/);
+      if (w[0] === "options" && w[1]) out.push(...splitParams(w.slice(2), w[1], `${f}:${start + 1}`, t));
+      else if (w[0] === "install" && w[1]) {
+        // install <mod> ... modprobe [--ignore-install] <mod> p=v
+        const mp = w.findIndex((x, k) => k > 1 && /(^|\/)modprobe$/.test(x));
+        if (mp > 0) {
+          const rest = w.slice(mp + 1).filter((x) => !x.startsWith("-"));
+          if (rest[0]) out.push(...splitParams(rest.slice(1), rest[0], `${f}:${start + 1}`, t));
         }
       }
     }
@@ -101,20 +112,14 @@ export function moduleOptions(root: Root): OptionSetting[] {
 /** `alias <name> <module>` lines of modprobe.d (same precedence as options): name -> modules. */
 export function moduleAliases(root: Root): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const seen = new Set<string>();
-  for (const d of DIRS) {
-    if (d === "/run/modprobe.d" && !root.live) continue;
-    for (const n of root.names(d)) {
-      if (!n.endsWith(".conf") || seen.has(n)) continue;
-      seen.add(n);
-      for (const l of (root.text(`${d}/${n}`) ?? "").split("\n")) {
-        const w = l.replace(/#.*$/, "").trim().split(/\s+/);
-        if (w[0] !== "alias" || !w[1] || !w[2] || /[*?[]/.test(w[1])) continue;
-        const name = w[1].replaceAll("-", "_");
-        const list = out.get(name) ?? [];
-        list.push(w[2].replaceAll("-", "_"));
-        out.set(name, list);
-      }
+  for (const f of modprobeFiles(root)) {
+    for (const l of (root.text(f) ?? "").split("\n")) {
+      const w = l.replace(/#.*$/, "").trim().split(/\s+/);
+      if (w[0] !== "alias" || !w[1] || !w[2] || /[*?[]/.test(w[1])) continue;
+      const name = w[1].replaceAll("-", "_");
+      const list = out.get(name) ?? [];
+      list.push(w[2].replaceAll("-", "_"));
+      out.set(name, list);
     }
   }
   return out;
