@@ -4,9 +4,9 @@
 // what needs no cryptography: whether a module carries a signature at all.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import { decompress as zstd } from "fzstd";
 import type { ErrnoName } from "../errno.js";
+import { detectCompression } from "../formats/decompress.js";
+import { decompressModule } from "../verify/module.js";
 
 /** valid: verifies and chains to a given key; untrusted: well-formed but no key (ENOKEY);
  *  unsigned: no signature (ENODATA); invalid: corrupt/bad signature (EBADMSG, EKEYREJECTED, ...);
@@ -54,33 +54,25 @@ export interface AuditVerifier {
 
 const MARKER = Buffer.from("~Module signature appended~\n");
 
-/** The module image the kernel checks: .ko.xz/.ko.zst/.ko.gz are signed first, then compressed. */
-export async function moduleImage(file: string, raw: Uint8Array): Promise<Uint8Array> {
-  if (file.endsWith(".zst")) return zstd(raw);
-  if (file.endsWith(".gz")) return gunzipSync(raw);
-  if (file.endsWith(".xz")) {
+/**
+ * The module image the kernel checks: .ko.xz/.ko.zst/.ko.gz are signed first, then compressed, and
+ * decompressed by the same decoders the verify layer uses (kernel/module/decompress.c semantics).
+ */
+export async function moduleImage(_file: string, raw: Uint8Array): Promise<Uint8Array> {
+  try {
+    return await decompressModule(raw);
+  } catch (e) {
+    // The WebAssembly xz decoder lacks some integrity checks (SHA-256) that liblzma, which kmod
+    // uses, accepts: fall back to the xz program.
+    if (detectCompression(raw) !== "xz") throw e;
     try {
-      const mod = (await import("xz-decompress")) as unknown as {
-        default?: typeof import("xz-decompress");
-      } & typeof import("xz-decompress");
-      const Xz = (mod.default ?? mod).XzReadableStream;
-      const s = new Xz(new Blob([raw]).stream() as unknown as ReadableStream<Uint8Array>);
       return new Uint8Array(
-        await new Response(s as unknown as ConstructorParameters<typeof Response>[0]).arrayBuffer(),
+        execFileSync("xz", ["-dc"], { input: raw, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "ignore"] }),
       );
-    } catch (e) {
-      // The WebAssembly decoder lacks some integrity checks (SHA-256) that liblzma, which kmod
-      // uses, accepts: fall back to the xz program.
-      try {
-        return new Uint8Array(
-          execFileSync("xz", ["-dc"], { input: raw, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "ignore"] }),
-        );
-      } catch {
-        throw e;
-      }
+    } catch {
+      throw e;
     }
   }
-  return raw;
 }
 
 export async function moduleBytes(file: string): Promise<Uint8Array> {
