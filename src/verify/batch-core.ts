@@ -5,6 +5,7 @@ import { LockdownError } from "../errors.js";
 import type { BatchItem } from "./batch.js";
 import { detectType } from "./detect.js";
 import type { Keyrings } from "./keyring.js";
+import { openPeSparse, type SparsePe } from "./pe-file.js";
 import { type FileType, refuse } from "./result.js";
 
 export interface WorkerJob {
@@ -44,35 +45,51 @@ function readXattr(file: string): Uint8Array | undefined {
 // allocate (and collect) hundreds of MiB. Results never keep references into it.
 let scratch = Buffer.alloc(0);
 
-function readWhole(file: string): Uint8Array {
-  const fd = openSync(file, "r");
+function readWhole(fd: number, size: number): Uint8Array {
+  // exact for the first file (one big image costs no more than readFileSync), doubling after that
+  if (size > scratch.length)
+    scratch = Buffer.allocUnsafe(Math.max(size, Math.min(2 * scratch.length, 64 << 20)));
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, scratch, off, size - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return scratch.subarray(0, off);
+}
+
+const cannotRead = (file: string, e: unknown): BatchItem => ({
+  file,
+  error: `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+});
+
+export async function verifyOne(job: WorkerJob, kr: Keyrings): Promise<BatchItem> {
+  const { file } = job;
+  let fd: number;
   try {
-    const size = fstatSync(fd).size;
-    // exact for the first file (one big image costs no more than readFileSync), doubling after that
-    if (size > scratch.length)
-      scratch = Buffer.allocUnsafe(Math.max(size, Math.min(2 * scratch.length, 64 << 20)));
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, scratch, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return scratch.subarray(0, off);
+    fd = openSync(file, "r");
+  } catch (e) {
+    return cannotRead(file, e);
+  }
+  try {
+    return await verifyOpen(job, fd, kr);
   } finally {
     closeSync(fd);
   }
 }
 
-export async function verifyOne(job: WorkerJob, kr: Keyrings): Promise<BatchItem> {
+async function verifyOpen(job: WorkerJob, fd: number, kr: Keyrings): Promise<BatchItem> {
   const { file } = job;
   let b: Uint8Array;
+  let sparse: SparsePe | undefined;
   try {
-    b = readWhole(file);
+    const size = fstatSync(fd).size;
+    // A kernel image: read only what its check parses, stream the rest through the hash.
+    if ((job.type === undefined || job.type === "pe") && !job.imaSigFile)
+      sparse = openPeSparse(fd, size, file);
+    b = sparse ? sparse.bytes : readWhole(fd, size);
   } catch (e) {
-    return {
-      file,
-      error: `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    };
+    return cannotRead(file, e);
   }
   try {
     const detected = detectType(b, file);
@@ -80,7 +97,8 @@ export async function verifyOne(job: WorkerJob, kr: Keyrings): Promise<BatchItem
       return { file, error: `${file}: not a ${job.type ?? "PE image or kernel module"}`, skipped: true };
     const type = job.type ?? (job.imaSigFile ? "ima" : detected);
     // Each verifier is loaded when first needed: a one-file run loads only its own.
-    if (type === "pe") return { file, result: (await import("./pe.js")).verifyPe(b, kr) };
+    if (type === "pe")
+      return { file, result: (await import("./pe.js")).verifyPe(b, kr, { digest: sparse?.digest }) };
     if (type === "module")
       return { file, result: await (await import("./module.js")).verifyModuleFile(b, kr) };
     if (type === "ima") {

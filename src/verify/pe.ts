@@ -11,6 +11,7 @@ import {
   listWinCertificates,
   type PeLayout,
   parsePe,
+  type Range,
   stripSigWrapper,
   WIN_CERT_REVISION_2_0,
   WIN_CERT_TYPE_PKCS_SIGNED_DATA,
@@ -39,12 +40,18 @@ function contentWithHeader(r: Pkcs7Result): Uint8Array | undefined {
   return new Uint8Array(d.buffer, d.byteOffset - m.dataHdrLen, d.length + m.dataHdrLen);
 }
 
-type Digests = Map<string, Uint8Array | undefined>;
+/** The image's digest over the Authenticode ranges: by default hashed from the bytes in memory. */
+export type RangeDigester = (algo: string, ranges: readonly Range[]) => Uint8Array | undefined;
+
+/** Digests computed so far (one per algorithm) and how to compute another. */
+interface Digests {
+  done: Map<string, Uint8Array | undefined>;
+  compute: RangeDigester;
+}
 
 /** pefile_digest_pe(): compare the image digest with the one the signature carries. */
 function imageDigestCheck(
-  pe: Uint8Array,
-  ranges: readonly (readonly [number, number])[],
+  ranges: readonly Range[],
   mc: MsCode,
   cache: Digests,
 ): { errno: ErrnoName | null; reason: string } {
@@ -52,8 +59,8 @@ function imageDigestCheck(
   if (size === undefined) return { errno: "ENOPKG", reason: `no ${mc.digestAlgo} here` };
   if (size !== mc.digest.length)
     return { errno: "EBADMSG", reason: `Digest size mismatch (${size} != ${mc.digest.length})` };
-  if (!cache.has(mc.digestAlgo)) cache.set(mc.digestAlgo, digestRanges(mc.digestAlgo, pe, ranges));
-  const d = cache.get(mc.digestAlgo);
+  if (!cache.done.has(mc.digestAlgo)) cache.done.set(mc.digestAlgo, cache.compute(mc.digestAlgo, ranges));
+  const d = cache.done.get(mc.digestAlgo);
   if (!d) return { errno: "ENOPKG", reason: `digest ${mc.digestAlgo} not available` };
   if (!equalBytes(d, mc.digest)) return { errno: "EKEYREJECTED", reason: "Digest mismatch" };
   return { errno: null, reason: "" };
@@ -106,7 +113,7 @@ function kernelPe(
     if (e instanceof FormatError) return refuse(e.errno ?? "ELIBBAD", e.message);
     throw e;
   }
-  const d = imageDigestCheck(b, ranges, mscode!, cache);
+  const d = imageDigestCheck(ranges, mscode!, cache);
   if (d.errno) return refuse(d.errno, d.reason);
   return accept(
     trust.name,
@@ -117,6 +124,11 @@ function kernelPe(
 export interface PeOptions {
   /** Keyrings tried in order while the answer is -ENOKEY (kexec: .secondary, then .platform). */
   kernelKeyrings?: Keyring[];
+  /**
+   * Computes the image digest instead of hashing `b`: a large image read
+   * sparsely (pe-file.ts) streams its hashed ranges from the file.
+   */
+  digest?: RangeDigester;
 }
 
 /** Verifies a signed PE image: the kernel's decision and the verdict over all its signatures. */
@@ -135,7 +147,10 @@ export function verifyPe(b: Uint8Array, keyrings: Keyrings, opts: PeOptions = {}
       message: unsigned ? "no signature" : e.message,
     };
   }
-  const cache: Digests = new Map();
+  const cache: Digests = {
+    done: new Map(),
+    compute: opts.digest ?? ((algo, ranges) => digestRanges(algo, b, ranges)),
+  };
   // The kernel's decision.
   let kernel = refuse("ENOKEY", "no keyring");
   for (const trust of opts.kernelKeyrings ?? [keyrings.secondary, keyrings.platform]) {
@@ -225,7 +240,7 @@ type ImageDigester = (mc: MsCode) => { errno: ErrnoName | null; reason: string }
 function imageDigester(b: Uint8Array, pe: PeLayout, cache: Digests): ImageDigester {
   try {
     const ranges = authenticodeRanges(b, pe);
-    return (mc) => imageDigestCheck(b, ranges, mc, cache);
+    return (mc) => imageDigestCheck(ranges, mc, cache);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
     return () => ({ errno: e.errno ?? "ELIBBAD", reason: e.message });
