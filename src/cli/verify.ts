@@ -38,7 +38,8 @@ interface Target {
   fromDir: boolean;
 }
 
-function walk(dir: string, out: Target[]): void {
+/** A directory's files, depth first in name order, as they are found. */
+function* walk(dir: string): Generator<Target> {
   let entries: import("node:fs").Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -62,24 +63,40 @@ function walk(dir: string, out: Target[]): void {
         continue; // dangling symlink
       }
     }
-    if (isDir) walk(p, out);
-    else if (isFile) out.push({ path: p, fromDir: true });
+    if (isDir) yield* walk(p);
+    else if (isFile) yield { path: p, fromDir: true };
   }
 }
 
-function targets(args: string[]): Target[] {
-  const out: Target[] = [];
-  for (const a of args) {
-    let st: ReturnType<typeof statSync>;
+/**
+ * Every file to verify. The arguments are checked at once (a missing one is a
+ * usage error before any work); directories are walked lazily, so that
+ * verification starts while the walk goes on.
+ */
+function targets(args: string[]): Iterable<Target> {
+  const kinds = args.map((a) => {
     try {
-      st = statSync(a);
+      return { path: a, dir: statSync(a).isDirectory() };
     } catch (e) {
       throw new InputError(a, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    if (st.isDirectory()) walk(a, out);
-    else out.push({ path: a, fromDir: false });
+  });
+  return (function* () {
+    for (const k of kinds)
+      if (k.dir) yield* walk(k.path);
+      else yield { path: k.path, fromDir: false };
+  })();
+}
+
+/** The first `n` items of an iterator, and whether that was all of it. */
+function head<T>(it: Iterator<T>, n: number): { items: T[]; done: boolean } {
+  const items: T[] = [];
+  while (items.length < n) {
+    const r = it.next();
+    if (r.done) return { items, done: true };
+    items.push(r.value);
   }
-  return out;
+  return { items, done: false };
 }
 
 function readOrFail(path: string): Uint8Array {
@@ -192,7 +209,8 @@ async function verifyTargets(
   io: Io,
 ): Promise<number> {
   const { type, imaSig } = o;
-  const list = targets(positionals);
+  const it = targets(positionals)[Symbol.iterator]();
+  const first = head(it, 16);
   const lines: string[] = [];
   let allValid = true;
   const emit = (file: string, r: VerifyResult) => {
@@ -201,7 +219,9 @@ async function verifyTargets(
   };
   if (imaSig) readOrFail(imaSig);
   if (o.detached) {
-    const file = list[0]!.path;
+    if (!first.done || first.items.length !== 1)
+      throw new UsageError("verify: --detached takes exactly one FILE");
+    const file = first.items[0]!.path;
     const content = readOrFail(file);
     const sig = readOrFail(o.detached);
     const { detectType } = await import("../verify/detect.js");
@@ -210,19 +230,29 @@ async function verifyTargets(
     else emit(file, (await import("../verify/module.js")).verifyModuleDetached(content, sig, kr));
   } else {
     const items: BatchItem[] = [];
-    if (list.length === 1) {
+    if (first.done && first.items.length === 1) {
       const { verifyOne } = await core;
-      const t = list[0]!;
+      const t = first.items[0]!;
       items.push(await verifyOne({ file: t.path, type, imaSigFile: imaSig, skip: t.fromDir }, kr));
     } else {
-      const fromDir = new Set(list.filter((t) => t.fromDir).map((t) => t.path));
-      const paths = list.map((t) => t.path);
+      // Paths found by walking are skipped quietly when they are not of the type asked for.
+      const fromDir = new Set<string>();
+      const paths = (function* () {
+        for (const t of first.items) {
+          if (t.fromDir) fromDir.add(t.path);
+          yield t.path;
+        }
+        for (let r = it.next(); !r.done; r = it.next()) {
+          if (r.value.fromDir) fromDir.add(r.value.path);
+          yield r.value.path;
+        }
+      })();
       const opts = { type, version: o.version, imaSigFile: imaSig, skipUnclassified: fromDir };
       const { verifyMany } = await import("../verify/batch.js");
       const source =
-        pool && paths.length >= 16
+        pool && !first.done
           ? pool.run(paths, opts)
-          : verifyMany(paths, o.certs, { ...opts, workers: 0 });
+          : verifyMany([...paths], o.certs, { ...opts, workers: 0 });
       for await (const item of source) items.push(item);
     }
     for (const it of items) {

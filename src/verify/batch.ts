@@ -115,36 +115,69 @@ export class VerifyPool {
     for (let i = 1; i < size; i++) this.workers.push(spawnWorker({ anchors, version }));
   }
 
-  /** Verifies `paths`, yielding results in input order. One run at a time. */
-  async *run(paths: readonly string[], opts: BatchOptions = {}): AsyncGenerator<BatchItem> {
+  /**
+   * Verifies `paths`, yielding results in input order. One run at a time.
+   * The paths are pulled as work is handed out, so a directory walk behind
+   * the iterable runs while the first files are verified; `skipUnclassified`
+   * is consulted when a path is pulled.
+   */
+  async *run(paths: Iterable<string>, opts: BatchOptions = {}): AsyncGenerator<BatchItem> {
     if (this.busy) throw new Error("VerifyPool.run() is already running");
     this.busy = true;
+    const source = paths[Symbol.iterator]();
+    const taken: string[] = [];
+    let exhausted = false;
     const results = new Map<number, BatchItem>();
     let nextOut = 0;
     let nextIn = 0;
     let wake: (() => void) | undefined;
     let failure: Error | undefined;
+    const onError = (e: unknown) => {
+      failure = e instanceof Error ? e : new Error(String(e));
+      wake?.();
+    };
+    const pull = (): number | undefined => {
+      if (nextIn < taken.length) return nextIn++;
+      if (exhausted || failure) return undefined;
+      try {
+        const r = source.next();
+        if (r.done) {
+          exhausted = true;
+          wake?.();
+          return undefined;
+        }
+        taken.push(r.value);
+        return nextIn++;
+      } catch (e) {
+        exhausted = true;
+        onError(e);
+        return undefined;
+      }
+    };
+    const job = (i: number): WorkerJob => ({
+      index: i,
+      file: taken[i]!,
+      type: opts.type,
+      imaSigFile: opts.imaSigFile,
+      skip: opts.skipUnclassified?.has(taken[i]!) ?? false,
+    });
     const CHUNK = 32;
+    const chunk = (): number[] => {
+      const out: number[] = [];
+      while (out.length < CHUNK) {
+        const i = pull();
+        if (i === undefined) break;
+        out.push(i);
+      }
+      return out;
+    };
     const feed = (w: Worker) => {
-      if (nextIn >= paths.length) return;
-      const jobs: WorkerJob[] = [];
-      for (let k = 0; k < CHUNK && nextIn < paths.length; k++, nextIn++)
-        jobs.push({
-          index: nextIn,
-          file: paths[nextIn]!,
-          type: opts.type,
-          imaSigFile: opts.imaSigFile,
-          skip: opts.skipUnclassified?.has(paths[nextIn]!) ?? false,
-        });
-      w.postMessage({ jobs });
+      const jobs = chunk().map(job);
+      if (jobs.length) w.postMessage({ jobs });
     };
     const onMessage = (w: Worker) => (m: { replies: WorkerReply[] }) => {
       for (const r of m.replies) results.set(r.index, r.item);
       feed(w);
-      wake?.();
-    };
-    const onError = (e: unknown) => {
-      failure = e instanceof Error ? e : new Error(String(e));
       wake?.();
     };
     // The calling thread verifies chunks too, yielding to the event loop between files.
@@ -152,24 +185,11 @@ export class VerifyPool {
     const kr = this.local;
     let stop = false;
     const localWork = (async () => {
-      while (!stop && !failure && nextIn < paths.length) {
-        const start = nextIn;
-        const end = Math.min(paths.length, start + CHUNK);
-        nextIn = end;
-        for (let i = start; i < end; i++) {
-          const file = paths[i]!;
-          results.set(
-            i,
-            await verifyOne(
-              {
-                file,
-                type: opts.type,
-                imaSigFile: opts.imaSigFile,
-                skip: opts.skipUnclassified?.has(file) ?? false,
-              },
-              kr,
-            ),
-          );
+      while (!stop && !failure) {
+        const mine = chunk();
+        if (mine.length === 0) break;
+        for (const i of mine) {
+          results.set(i, await verifyOne(job(i), kr));
           wake?.();
           await new Promise<void>((r) => setImmediate(r));
         }
@@ -183,7 +203,7 @@ export class VerifyPool {
       feed(w); // two chunks in flight: a worker never waits for the next one
     }
     try {
-      while (nextOut < paths.length) {
+      for (;;) {
         const item = results.get(nextOut);
         if (item) {
           results.delete(nextOut);
@@ -192,6 +212,7 @@ export class VerifyPool {
           continue;
         }
         if (failure) throw failure;
+        if (exhausted && nextOut >= taken.length) break;
         await new Promise<void>((r) => {
           wake = r;
         });
