@@ -2,7 +2,7 @@
 // acpi_rsdp= and efivar_ssdt= are ignored (ACPI_TABLES), kgdb/kdb lose
 // memory writes (DBG_WRITE_KERNEL), slram= fails (MODULE_PARAMETERS),
 // kprobe_event= and boot-time tracing are refused at confidentiality.
-import type { LockdownReason } from "../lsm/index.js";
+import type { LockdownReason } from "../kernel/policy.js";
 import { type CmdlineSource, findParam, where } from "./cmdline.js";
 import { type Finding, finding } from "./findings.js";
 

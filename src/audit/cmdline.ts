@@ -3,7 +3,7 @@
 // one: GRUB (/etc/default/grub then /etc/default/grub.d/*.cfg, sourced in
 // that order), kernel-install/systemd-boot (/etc/kernel/cmdline), and the
 // generated /boot/grub/grub.cfg.
-import { type CmdlineArg, splitCmdline } from "../lsm/index.js";
+import { type CmdlineArg, splitCmdline } from "../kernel/policy.js";
 import { type Root, shellVars } from "./rootfs.js";
 
 export interface CmdlineSource {

@@ -1,7 +1,7 @@
 // What the audit reports. A Finding is one thing that stops working at a
 // lockdown level, with the evidence it was found from and what to do.
-import type { Level, LockdownReason } from "../lsm/index.js";
-import { reasonInfo } from "../lsm/index.js";
+import type { Level, LockdownReason } from "../kernel/policy.js";
+import { reasonInfo } from "../kernel/policy.js";
 
 export type BreakLevel = Exclude<Level, "none">;
 

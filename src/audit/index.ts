@@ -1,6 +1,6 @@
 // The lockdown readiness audit: reads a live host or an offline root and
 // answers "what breaks at integrity, and at confidentiality, and what to do".
-import type { Level } from "../lsm/index.js";
+import type { Level } from "../kernel/policy.js";
 import { acpiFindings } from "./acpi.js";
 import { bootParamFindings } from "./bootparams.js";
 import { cmdlineSources } from "./cmdline.js";

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { builtinCertificates } from "../formats/bzimage.js";
+import { builtinCertificates } from "../verify/files.js";
 import { type KernelConfig, parseKconfig } from "./lsm-state.js";
 import type { Root } from "./rootfs.js";
 

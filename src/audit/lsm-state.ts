@@ -3,7 +3,7 @@
 // root what the next boot will do: the kernel's Kconfig (/boot/config-*),
 // lockdown= and lsm= in the boot configuration, and Debian's coupling of
 // Secure Boot to lockdown (CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT).
-import { type EfiVar, efiGetSecureBoot, isLevel, type Level, levelRank } from "../lsm/index.js";
+import { type EfiVar, efiGetSecureBoot, isLevel, type Level, levelRank } from "../kernel/policy.js";
 import { type CmdlineSource, findParam, where } from "./cmdline.js";
 import type { Root } from "./rootfs.js";
 

@@ -2,9 +2,9 @@
 // (Debian: .secondary_trusted_keys, then .platform on ENOKEY), using the verify
 // layer's PKCS#7 verifier once per keyring (no second "every anchor" pass: the
 // audit only needs the kernel's answer).
-import { splitModuleSignature } from "../formats/module-sig.js";
-import { commonName } from "../formats/x509.js";
-import type { KernelVersion } from "../lsm/index.js";
+
+import type { KernelVersion } from "../kernel/policy.js";
+import { commonName, splitModuleSignature } from "../verify/files.js";
 import { createKeyrings, type Keyrings, keyFromDer, verifyPkcs7Signature } from "../verify/index.js";
 import type { SignatureResult } from "./verifier.js";
 

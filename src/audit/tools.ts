@@ -3,7 +3,7 @@
 // opening /dev/mem and /dev/port; ioperm/iopl are gated when raising; BPF
 // probe_read_kernel, kprobes, tracefs and PERF_SAMPLE_REGS_INTR at
 // confidentiality). A tool whose gated use is optional says so in `does`.
-import { type LockdownReason, reasonInfo } from "../lsm/index.js";
+import { type LockdownReason, reasonInfo } from "../kernel/policy.js";
 import { type Finding, type Fine, finding } from "./findings.js";
 import type { Root } from "./rootfs.js";
 import { base, type Invocation, simpleCommands } from "./units.js";

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { ErrnoName } from "../errno.js";
-import { detectCompression } from "../formats/decompress.js";
+import { detectCompression } from "../verify/files.js";
 import { decompressModule } from "../verify/module.js";
 
 /** valid: verifies and chains to a given key; untrusted: well-formed but no key (ENOKEY);

@@ -1,8 +1,9 @@
 // The verify layer behind the audit's AuditVerifier interface: modules go
 // through verifyMany() (worker threads, keyrings built once per worker),
 // images through verifyPe(); certificates are named by the X.509 parser.
-import { parseX509 } from "../formats/x509.js";
-import type { KernelVersion } from "../lsm/index.js";
+
+import type { KernelVersion } from "../kernel/policy.js";
+import { parseX509 } from "../verify/files.js";
 import { createKeyrings, keyFromDer, type VerifyResult, verifyPe } from "../verify/index.js";
 import { startModuleBatch } from "./module-pool.js";
 import type { AuditVerifier, CertName, SignatureResult } from "./verifier.js";

@@ -1,7 +1,7 @@
 // Wires the verify layer (signatures) and the ELF module reader (hardware
 // parameters) into the audit.
 import { readFileSync } from "node:fs";
-import { Elf64 } from "../formats/elf.js";
+import { Elf64 } from "../verify/files.js";
 import type { AuditOptions } from "./index.js";
 import type { ParamInfo } from "./modparams.js";
 import { moduleImage } from "./verifier.js";

@@ -4,8 +4,8 @@
 // (/sys/module/<name>/parameters/<param>, param_attr_store()).
 import { createHash } from "node:crypto";
 import { FormatError } from "../errors.js";
-import { Elf64, type ModuleParam } from "../formats/elf.js";
 import { parameq, splitCmdline } from "../lsm/cmdline.js";
+import { Elf64, type ModuleParam } from "../verify/files.js";
 import type { Kernel } from "./kernel.js";
 import { msrModuleInit, setAllowWrites } from "./msr.js";
 import { type Inode, neg } from "./vfs.js";
