@@ -1,4 +1,5 @@
 // kernel-lockdown audit: lockdown readiness of a live host or an offline root.
+
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { audit, breaksAt } from "../audit/index.js";
 import { renderHtml } from "../audit/report/html.js";
@@ -9,6 +10,7 @@ import { defaultAuditHooks } from "../audit/wiring.js";
 import { InputError } from "../errors.js";
 import { oneOf, parse } from "./args.js";
 import { type Command, EXIT_NEGATIVE, EXIT_OK } from "./command.js";
+import { progress } from "./progress.js";
 
 const USAGE = `usage: kernel-lockdown audit [--root DIR] [--level integrity|confidentiality]
                              [--format text|json|prometheus|html] [--output FILE]
@@ -51,21 +53,16 @@ export const auditCommand: Command = {
     const format =
       oneOf("audit", "format", values.format, ["text", "json", "prometheus", "html"] as const) ?? "text";
     const tty = io.isTTY && !values.output;
-    let last = 0;
+    const bar = progress();
     const report = await audit({
       root: values.root ?? "/",
       level,
       certs: values.cert ?? [],
       live: values.offline ? false : undefined,
       ...defaultAuditHooks(),
-      progress: (phase, done, total) => {
-        if (!process.stderr.isTTY) return;
-        const now = Date.now();
-        if (now - last < 100 && done < total) return;
-        last = now;
-        process.stderr.write(`\r${phase}: ${done}/${total}${done >= total ? "\r\x1b[K" : ""}`);
-      },
+      progress: (phase, done, total) => bar.update(`${phase}: ${done}/${total}`, done >= total),
     });
+    bar.done();
     const text =
       format === "json"
         ? renderJson(report)

@@ -8,6 +8,7 @@ import type { BatchItem } from "../verify/batch.js";
 import type { VerifyResult } from "../verify/result.js";
 import { oneOf, parse } from "./args.js";
 import { type Command, EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, type Io } from "./command.js";
+import { progress } from "./progress.js";
 
 const TYPES = ["pe", "module", "ima"] as const;
 const KERNELS = ["6.1", "6.12"] as const;
@@ -253,7 +254,15 @@ async function verifyTargets(
         pool && !first.done
           ? pool.run(paths, opts)
           : verifyMany([...paths], o.certs, { ...opts, workers: 0 });
-      for await (const item of source) items.push(item);
+      const bar = progress();
+      try {
+        for await (const item of source) {
+          items.push(item);
+          bar.update(`verify: ${items.length} done`);
+        }
+      } finally {
+        bar.done();
+      }
     }
     for (const it of items) {
       if ("error" in it) {
