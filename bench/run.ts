@@ -252,12 +252,12 @@ function main() {
     pe: [process.execPath, [CLI, "verify", "--cert", anchor, vmlinuz]],
   };
   if (have("sbverify")) runs.sbverify = ["sbverify", ["--cert", pemFile(anchor), vmlinuz]];
-  const times: Record<string, number[]> = {};
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
   for (let i = 0; i < N; i++)
     for (const [k, [cmd, args]] of Object.entries(runs)) {
       const t0 = process.hrtime.bigint();
       const r = spawnSync(cmd, args, { stdio: "ignore" });
-      (times[k] ??= []).push(ms(t0));
+      times[k]!.push(ms(t0));
       if (r.status !== 0) throw new Error(`${k}: ${cmd} exited ${r.status}`);
     }
   const nodeMs = median(times.node!);
