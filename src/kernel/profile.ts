@@ -87,11 +87,15 @@ export const DEBIAN_KERNEL_CONFIG: Readonly<KernelConfig> = {
 /**
  * Per-series differences of Debian's configuration: 6.12 ships xz-compressed
  * modules and decompresses MODULE_INIT_COMPRESSED_FILE in the kernel; 6.1 ships
- * plain .ko files without CONFIG_MODULE_DECOMPRESS.
+ * plain .ko files without CONFIG_MODULE_DECOMPRESS. 6.12's CONFIG_LSM adds ipe
+ * (/boot/config-6.12.117+deb12-amd64).
  */
 export const VERSION_CONFIG: Readonly<Record<KernelVersion, Partial<KernelConfig>>> = {
   "6.1": { MODULE_DECOMPRESS: false },
-  "6.12": { MODULE_DECOMPRESS: true },
+  "6.12": {
+    MODULE_DECOMPRESS: true,
+    LSM: "landlock,lockdown,yama,loadpin,safesetid,integrity,apparmor,selinux,smack,tomoyo,bpf,ipe",
+  },
 };
 
 /** What differs between the two series at the simulated call sites. */
