@@ -123,6 +123,14 @@ export interface VersionProfile {
   bpfProtoLookupsOnReject: number;
   /** ... and for an accepted helper (adds do_misc_fixups()). */
   bpfProtoLookupsOnAccept: number;
+  /** include/linux/kexec.h KEXEC_FILE_FLAGS: 6.12 adds KEXEC_FILE_DEBUG (0x8). */
+  kexecFileFlags: number;
+  /**
+   * kernel/kexec_file.c kexec_file_load(): 6.1 prints "Loading segment %d: ..." with
+   * pr_debug() (dyndbg); 6.12 prints "segment[%d]: ..." with kexec_dprintk(), i.e. only
+   * for KEXEC_FILE_DEBUG.
+   */
+  kexecSegmentsPrDebug: boolean;
 }
 
 export const PROFILES: Readonly<Record<KernelVersion, VersionProfile>> = {
@@ -132,6 +140,8 @@ export const PROFILES: Readonly<Record<KernelVersion, VersionProfile>> = {
     bpfUnknownHelper: (name, id) => `unknown func ${name}#${id}`,
     bpfProtoLookupsOnReject: 1,
     bpfProtoLookupsOnAccept: 2,
+    kexecFileFlags: 0x7,
+    kexecSegmentsPrDebug: true,
   },
   "6.12": {
     version: "6.12",
@@ -139,6 +149,8 @@ export const PROFILES: Readonly<Record<KernelVersion, VersionProfile>> = {
     bpfUnknownHelper: (name, id) => `program of this type cannot use helper ${name}#${id}`,
     bpfProtoLookupsOnReject: 2,
     bpfProtoLookupsOnAccept: 3,
+    kexecFileFlags: 0xf,
+    kexecSegmentsPrDebug: false,
   },
 };
 
