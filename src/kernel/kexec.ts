@@ -1,6 +1,7 @@
 // kexec_load(2) (kernel/kexec.c kexec_load_check()) and kexec_file_load(2)
 // (kernel/kexec_file.c, arch/x86/kernel/kexec-bzimage64.c).
 import type { Kernel } from "./kernel.js";
+import { bzImage64LoadCheck, bzImage64Probe, bzImage64Segments, segmentDebugLines } from "./kexec-bzimage.js";
 import { neg } from "./vfs.js";
 
 export interface KexecSegment {
@@ -77,21 +78,6 @@ export function kexecLoad(
   return 0;
 }
 
-/** arch/x86/kernel/kexec-bzimage64.c bzImage64_probe(). */
-function bzImage64Probe(k: Kernel, image: Uint8Array): number {
-  const hdr = Buffer.from(image.subarray(0x202, 0x206)).toString("latin1");
-  if (image.length < 0x300 || hdr !== "HdrS") {
-    k.printk("kexec-bzImage64: Not a bzImage", "err");
-    return neg("ENOEXEC");
-  }
-  const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  if (dv.getUint16(0x206, true) < 0x020c) {
-    k.printk("kexec-bzImage64: Must be at least protocol version 2.12", "err");
-    return neg("ENOEXEC");
-  }
-  return 0;
-}
-
 /** kernel/kexec_file.c kimage_validate_signature() */
 function kimageValidateSignature(k: Kernel, image: Uint8Array): number {
   let ret: number;
@@ -114,7 +100,7 @@ function kimageValidateSignature(k: Kernel, image: Uint8Array): number {
   return 0;
 }
 
-/** kexec_file_load(2) */
+/** kexec_file_load(2): kernel/kexec_file.c, kimage_file_prepare_segments() in its order. */
 export function kexecFileLoad(
   k: Kernel,
   kernel: string,
@@ -124,42 +110,35 @@ export function kexecFileLoad(
 ): number {
   if (!k.config.KEXEC_FILE) return neg("ENOSYS");
   const flags = flagValue(KEXEC_FILE_FLAGS, flagsIn);
-  if (flags === null || (flags & ~0xf) !== 0) return neg("EINVAL");
+  // KEXEC_FILE_FLAGS (include/linux/kexec.h): 6.12 adds KEXEC_FILE_DEBUG.
+  if (flags === null || (flags & ~k.profile.kexecFileFlags) !== 0) return neg("EINVAL");
   if (flags & KEXEC_FILE_FLAGS.KEXEC_FILE_UNLOAD!) {
     k.kexecImage = null;
     return 0;
   }
-  // kimage_file_prepare_segments(): kernel_read_file_from_fd(READING_KEXEC_IMAGE)
+  // kernel_read_file_from_fd(READING_KEXEC_IMAGE): IMA appraisal (KEXEC_KERNEL_CHECK)
   const image = k.fileContent(kernel);
   if (!image) return neg(k.lookup(kernel) ? "EINVAL" : "ENOENT");
-  // kernel_read_file(READING_KEXEC_IMAGE): IMA appraisal (KEXEC_KERNEL_CHECK)
   const ima = k.ima.appraiseRead("KEXEC_KERNEL_CHECK");
   if (ima) return ima;
-  let initrdBytes: Uint8Array | undefined;
-  if (!(flags & KEXEC_FILE_FLAGS.KEXEC_FILE_NO_INITRAMFS!)) {
-    if (initrd === null) return neg("EBADF");
-    initrdBytes = k.fileContent(initrd);
-    if (!initrdBytes) return neg("ENOENT");
-  }
-  if (Buffer.byteLength(cmdline) + 1 > 2048) return neg("EINVAL");
   const probe = bzImage64Probe(k, image);
   if (probe) return probe;
   if (k.config.KEXEC_SIG) {
     const r = kimageValidateSignature(k, image);
     if (r) return r;
   }
-  if (flags & KEXEC_FILE_FLAGS.KEXEC_FILE_ON_CRASH!) return neg("EADDRNOTAVAIL");
-  if (k.kexecDebug) {
-    const segs = [image.length, 0x3000, 0x5000];
-    for (const [i, sz] of segs.entries()) {
-      const mem = (0x3f000000 + i * 0x100000).toString(16);
-      const memsz = (Math.ceil(sz / PAGE) * PAGE).toString(16);
-      k.printk(
-        `kexec_file: Loading segment ${i}: buf=0x00000000 bufsz=0x${sz.toString(16)} mem=0x${mem} memsz=0x${memsz}`,
-        "debug",
-      );
-    }
+  if (!(flags & KEXEC_FILE_FLAGS.KEXEC_FILE_NO_INITRAMFS!)) {
+    if (initrd === null) return neg("EBADF");
+    if (!k.fileContent(initrd)) return neg("ENOENT");
   }
+  // The command line as the callers pass it: NUL-terminated, cmdline_len = strlen + 1.
+  const cmdlineLen = Buffer.byteLength(cmdline) + 1;
+  const load = bzImage64LoadCheck(k, image, cmdlineLen);
+  if (load) return load;
+  if (flags & KEXEC_FILE_FLAGS.KEXEC_FILE_ON_CRASH!) return neg("EADDRNOTAVAIL");
+  // 6.12 prints its segments with kexec_dprintk() under KEXEC_FILE_DEBUG only (not modelled).
+  if (k.kexecDebug && k.profile.kexecSegmentsPrDebug)
+    for (const l of segmentDebugLines(bzImage64Segments(k, image, cmdlineLen))) k.printk(l, "debug");
   k.kexecImage = { via: "kexec_file_load", cmdline };
   return 0;
 }

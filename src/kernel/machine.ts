@@ -40,6 +40,13 @@ export interface Machine {
   msrs: ReadonlyMap<number, bigint>;
   /** Platform hibernation (ACPI S4) is available. */
   platformHibernation: boolean;
+  /**
+   * The "System RAM" ranges of /proc/iomem, inclusive, lowest first: the firmware's
+   * e820 map (page 0 reserved by the kernel). Runtime state, not kernel source.
+   */
+  systemRam: readonly (readonly [number, number])[];
+  /** pgtable_l5_enabled(): the CPU has LA57 (TCG -cpu max) and Debian sets X86_5LEVEL. */
+  pgtableL5: boolean;
 }
 
 function serial(line: number, type: number, port: number, irq: number): SerialInfo {
@@ -105,6 +112,12 @@ export const QEMU_PC: Machine = {
     [0x1b, 0xfee00900n], // IA32_APIC_BASE
   ]),
   platformHibernation: true,
+  // SeaBIOS with -m 1024: usable 0-0x9fbff and 0x100000-0x3ffdffff.
+  systemRam: [
+    [0x1000, 0x9fbff],
+    [0x100000, 0x3ffdffff],
+  ],
+  pgtableL5: true,
 };
 
 export const MACHINES: Readonly<Record<string, Machine>> = { "qemu-pc": QEMU_PC };

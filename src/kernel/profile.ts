@@ -87,11 +87,15 @@ export const DEBIAN_KERNEL_CONFIG: Readonly<KernelConfig> = {
 /**
  * Per-series differences of Debian's configuration: 6.12 ships xz-compressed
  * modules and decompresses MODULE_INIT_COMPRESSED_FILE in the kernel; 6.1 ships
- * plain .ko files without CONFIG_MODULE_DECOMPRESS.
+ * plain .ko files without CONFIG_MODULE_DECOMPRESS. 6.12's CONFIG_LSM adds ipe
+ * (/boot/config-6.12.117+deb12-amd64).
  */
 export const VERSION_CONFIG: Readonly<Record<KernelVersion, Partial<KernelConfig>>> = {
   "6.1": { MODULE_DECOMPRESS: false },
-  "6.12": { MODULE_DECOMPRESS: true },
+  "6.12": {
+    MODULE_DECOMPRESS: true,
+    LSM: "landlock,lockdown,yama,loadpin,safesetid,integrity,apparmor,selinux,smack,tomoyo,bpf,ipe",
+  },
 };
 
 /** What differs between the two series at the simulated call sites. */
@@ -119,6 +123,14 @@ export interface VersionProfile {
   bpfProtoLookupsOnReject: number;
   /** ... and for an accepted helper (adds do_misc_fixups()). */
   bpfProtoLookupsOnAccept: number;
+  /** include/linux/kexec.h KEXEC_FILE_FLAGS: 6.12 adds KEXEC_FILE_DEBUG (0x8). */
+  kexecFileFlags: number;
+  /**
+   * kernel/kexec_file.c kexec_file_load(): 6.1 prints "Loading segment %d: ..." with
+   * pr_debug() (dyndbg); 6.12 prints "segment[%d]: ..." with kexec_dprintk(), i.e. only
+   * for KEXEC_FILE_DEBUG.
+   */
+  kexecSegmentsPrDebug: boolean;
 }
 
 export const PROFILES: Readonly<Record<KernelVersion, VersionProfile>> = {
@@ -128,6 +140,8 @@ export const PROFILES: Readonly<Record<KernelVersion, VersionProfile>> = {
     bpfUnknownHelper: (name, id) => `unknown func ${name}#${id}`,
     bpfProtoLookupsOnReject: 1,
     bpfProtoLookupsOnAccept: 2,
+    kexecFileFlags: 0x7,
+    kexecSegmentsPrDebug: true,
   },
   "6.12": {
     version: "6.12",
@@ -135,6 +149,8 @@ export const PROFILES: Readonly<Record<KernelVersion, VersionProfile>> = {
     bpfUnknownHelper: (name, id) => `program of this type cannot use helper ${name}#${id}`,
     bpfProtoLookupsOnReject: 2,
     bpfProtoLookupsOnAccept: 3,
+    kexecFileFlags: 0xf,
+    kexecSegmentsPrDebug: false,
   },
 };
 

@@ -50,11 +50,22 @@ export function bootRuntime(
   return k;
 }
 
-/** A minimal bzImage: "HdrS" at 0x202, protocol 2.15, plus a marker. */
+/**
+ * A minimal bzImage64 that bzImage64_probe() and bzImage64_load() accept: one setup
+ * sector, boot flag, "HdrS", protocol 2.15, LOADED_HIGH, XLF_KERNEL_64 |
+ * XLF_CAN_BE_LOADED_ABOVE_4G | XLF_5LEVEL, cmdline_size 2047, plus a marker.
+ */
 export function bzImage(marker: string): Uint8Array {
   const b = Buffer.alloc(0x400);
+  b[0x1f1] = 1;
+  b.writeUInt16LE(0xaa55, 0x1fe);
   b.write("HdrS", 0x202, "latin1");
   b.writeUInt16LE(0x020f, 0x206);
+  b[0x211] = 0x01;
+  b.writeUInt32LE(0x200000, 0x230);
+  b.writeUInt16LE(0x23, 0x236);
+  b.writeUInt32LE(2047, 0x238);
+  b.writeUInt32LE(0x1000000, 0x260);
   b.write(marker, 0x300, "latin1");
   return new Uint8Array(b);
 }
