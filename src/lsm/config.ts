@@ -14,7 +14,10 @@ export interface LockdownConfig {
   LSM: string;
 }
 
-/** Debian's amd64 configuration (same for 6.1 and 6.12). */
+/**
+ * Debian's amd64 configuration. The lockdown symbols are the same for 6.1 and
+ * 6.12; LSM is 6.1's (6.12 appends ",ipe": src/kernel/profile.ts).
+ */
 export const DEBIAN_LOCKDOWN_CONFIG: Readonly<LockdownConfig> = {
   SECURITY_LOCKDOWN_LSM: true,
   SECURITY_LOCKDOWN_LSM_EARLY: true,
