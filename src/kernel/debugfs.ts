@@ -4,6 +4,7 @@
 // is "safe"; any other open asks security_locked_down(LOCKDOWN_DEBUGFS).
 // debugfs_setattr() (inode.c) asks it for a mode/uid/gid change. Directory
 // listing and lookup are not gated.
+import type { KernelVersion } from "../lsm/versions.js";
 import type { Kernel } from "./kernel.js";
 import { type FsType, type Inode, neg, type OpenFile } from "./vfs.js";
 
@@ -22,49 +23,109 @@ export function debugfsLockedDown(k: Kernel, mode: number, f: OpenFile, ioctlOrM
   return 0;
 }
 
-/** Top-level entries of debugfs on the qemu-pc machine (41, without "." and ".."). */
-const ROOT_DIRS = [
-  "acpi",
-  "bdi",
-  "block",
-  "clk",
-  "device_component",
-  "devfreq",
-  "dma_buf",
-  "dri",
-  "dynamic_debug",
-  "error_injection",
-  "extfrag",
-  "gpio",
-  "hid",
-  "kprobes",
-  "mce",
-  "opp",
-  "pinctrl",
-  "pm_genpd",
-  "pwm",
-  "ras",
-  "regmap",
-  "regulator",
-  "sched",
-  "swiotlb",
-  "usb",
-  "virtio-ports",
-  "x86",
-  "zswap",
-  "lru_gen",
-  "lru_gen_full",
-  "memblock",
-  "cec",
-  "energy_model",
-  "ieee80211",
-  "intel_powerclamp",
-  "split_huge_pages",
-  "fault_around_bytes",
-  "sleep_time",
-  "suspend_stats",
-  "wakeup_sources",
-];
+/**
+ * The debugfs root of Debian's kernels on the probe battery's machine (qemu
+ * pc, -m 1024, -smp 1, TCG, no modules loaded), measured by booting each
+ * signed kernel with an init that mounts debugfs and lists its root with
+ * readdir() + lstat(): names in readdir order and st_mode. 6.1 gives 43
+ * entries with "." and "..", as PROBES.md's debugfs.readdir says.
+ * "tracing" is the tracefs automount (tracing.ts decides whether it exists).
+ */
+const ROOT: Record<KernelVersion, readonly (readonly [string, number])[]> = {
+  "6.1": [
+    ["pm_genpd", 0o40755],
+    ["devices_deferred", 0o100444],
+    ["clk", 0o40755],
+    ["split_huge_pages", 0o100200],
+    ["zswap", 0o40755],
+    ["fault_around_bytes", 0o100644],
+    ["lru_gen_full", 0o100444],
+    ["lru_gen", 0o100644],
+    ["kprobes", 0o40755],
+    ["sleep_time", 0o100444],
+    ["swiotlb", 0o40755],
+    ["suspend_stats", 0o100444],
+    ["sched", 0o40755],
+    ["mce", 0o40755],
+    ["cxl", 0o40755],
+    ["slab", 0o40755],
+    ["frontswap", 0o40755],
+    ["extfrag", 0o40755],
+    ["clear_warn_once", 0o100200],
+    ["dynamic_debug", 0o40755],
+    ["tracing", 0o40555],
+    ["energy_model", 0o40755],
+    ["ras", 0o40755],
+    ["devfreq", 0o40755],
+    ["dma_buf", 0o40755],
+    ["acpi", 0o40755],
+    ["pwm", 0o100444],
+    ["gpio", 0o100444],
+    ["block", 0o40755],
+    ["dmaengine", 0o40755],
+    ["x86", 0o40755],
+    ["i2c", 0o40755],
+    ["regmap", 0o40755],
+    ["wakeup_sources", 0o100444],
+    ["bdi", 0o40755],
+    ["dma_pools", 0o40755],
+    ["opp", 0o40755],
+    ["device_component", 0o40755],
+    ["regulator", 0o40755],
+    ["pinctrl", 0o40755],
+  ],
+  "6.12": [
+    ["devices_deferred", 0o100444],
+    ["pm_genpd", 0o40755],
+    ["clk", 0o40755],
+    ["stackdepot", 0o40755],
+    ["split_huge_pages", 0o100200],
+    ["slab", 0o40755],
+    ["fault_around_bytes", 0o100644],
+    ["lru_gen_full", 0o100444],
+    ["lru_gen", 0o100644],
+    ["kprobes", 0o40755],
+    ["sleep_time", 0o100444],
+    ["swiotlb", 0o40755],
+    ["suspend_stats", 0o100444],
+    ["sched", 0o40755],
+    ["mce", 0o40755],
+    ["virtio-ports", 0o40755],
+    ["phy", 0o40755],
+    ["check_wx_pages", 0o100400],
+    ["extfrag", 0o40755],
+    ["clear_warn_once", 0o100200],
+    ["dynamic_debug", 0o40755],
+    ["tracing", 0o40555],
+    ["energy_model", 0o40755],
+    ["ras", 0o40755],
+    ["devfreq", 0o40755],
+    ["cxl", 0o40755],
+    ["dma_buf", 0o40755],
+    ["acpi", 0o40755],
+    ["pwm", 0o100444],
+    ["gpio", 0o100444],
+    ["block", 0o40755],
+    ["dmaengine", 0o40755],
+    ["x86", 0o40755],
+    ["i2c", 0o40755],
+    ["regmap", 0o40755],
+    ["wakeup_sources", 0o100444],
+    ["bdi", 0o40755],
+    ["dma_pools", 0o40755],
+    ["opp", 0o40755],
+    ["device_component", 0o40755],
+    ["regulator", 0o40755],
+    ["pinctrl", 0o40755],
+  ],
+};
+
+const S_IFDIR = 0o40000;
+
+/** Root entries a module creates when it loads (drivers/mtd/mtdcore.c init_mtd(): debugfs_create_dir("mtd", NULL)). */
+const MODULE_ROOT: Record<string, readonly (readonly [string, number])[]> = {
+  mtd: [["mtd", 0o40755]],
+};
 
 export function installDebugfs(k: Kernel): void {
   if (!k.config.DEBUG_FS) return;
@@ -80,6 +141,19 @@ export function installDebugfs(k: Kernel): void {
     ["fault_around_bytes", { mode: 0o644, ioctlOrMmap: false, content: "65536\n", writable: true }],
     ["split_huge_pages", { mode: 0o200, ioctlOrMmap: false, content: "", writable: true }],
   ]);
+  // The other files at the root: their real fops (seq_file, simple attributes) have no ioctl or mmap.
+  for (const [name, mode] of ROOT[k.version])
+    if (!(mode & S_IFDIR) && !files.has(name))
+      files.set(name, {
+        mode: mode & 0o7777,
+        ioctlOrMmap: false,
+        content: "",
+        writable: (mode & 0o222) !== 0,
+      });
+  const root = (kk: Kernel) => [
+    ...ROOT[kk.version].filter(([name]) => name !== "tracing" || kk.trace.debugfsAutomount),
+    ...[...kk.modules.keys()].flatMap((m) => MODULE_ROOT[m] ?? []),
+  ];
   const inodes = new Map<string, Inode>();
   for (const [path, d] of files) {
     const inode: Inode = {
@@ -100,17 +174,19 @@ export function installDebugfs(k: Kernel): void {
     lookup: (kk, rel) => {
       const node = inodes.get(rel);
       if (node) return node;
-      const top = rel.split("/")[0]!;
-      if (rel === top && (ROOT_DIRS.includes(top) || (top === "tracing" && kk.trace.debugfsAutomount)))
+      const entry = root(kk).find(([name]) => name === rel);
+      if (!entry) return undefined;
+      const mode = entry[1];
+      if (mode & S_IFDIR)
         return {
-          mode: 0o700,
+          mode: mode & 0o7777,
           dir: true,
           setattr: (k2) => (k2.lockedDown("LOCKDOWN_DEBUGFS") ? neg("EPERM") : 0),
         };
       return undefined;
     },
     list: (kk, rel) => {
-      if (rel === "") return [...ROOT_DIRS, ...(kk.trace.debugfsAutomount ? ["tracing"] : [])];
+      if (rel === "") return root(kk).map(([name]) => name);
       const prefix = `${rel}/`;
       return [...inodes.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
     },

@@ -108,7 +108,8 @@ for (const v of VERSIONS) {
       const free = boot(v);
       free.mount("debugfs", "/sys/kernel/debug");
       assert.equal(free.open("/sys/kernel/debug/sched/verbose", ["O_WRONLY"]).result, "ok");
-      assert.equal(free.readdir("/sys/kernel/debug").data, 43);
+      // measured in QEMU on a plain boot (debugfs.ts); the battery's 43 on 6.1 includes mtd.ko's "mtd"
+      assert.equal(free.readdir("/sys/kernel/debug").data, v === "6.1" ? 42 : 44);
     });
     it("unmounted: ENOENT", () => {
       assert.equal(boot(v).open("/sys/kernel/debug/wakeup_sources").result, "ENOENT");
