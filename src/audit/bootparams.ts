@@ -3,7 +3,7 @@
 // memory writes (DBG_WRITE_KERNEL), slram= fails (MODULE_PARAMETERS),
 // kprobe_event= and boot-time tracing are refused at confidentiality.
 import type { LockdownReason } from "../kernel/policy.js";
-import { type CmdlineSource, findParam, where } from "./cmdline.js";
+import { type CmdlineSource, effectiveParams, paramEvidence, paramSubject } from "./cmdline.js";
 import { type Finding, finding } from "./findings.js";
 
 const PARAMS: {
@@ -108,13 +108,13 @@ export function bootParamFindings(cmdline: CmdlineSource[], configs: Map<string,
   const out: Finding[] = [];
   for (const p of PARAMS) {
     if (configs.length > 0 && !configs.some((c) => c.get(p.requires) === "y")) continue;
-    for (const o of findParam(cmdline, p.param))
+    for (const e of effectiveParams(cmdline, (k) => k === p.param))
       out.push(
         finding({
           id: p.id,
           reason: p.reason,
-          subject: `${p.param}${o.val !== null ? `=${o.val}` : ""} (${o.source.file})`,
-          evidence: `${where(o.source)}: ${p.param}${o.val !== null ? `=${o.val}` : ""}: ${p.effect}`,
+          subject: paramSubject(e),
+          evidence: paramEvidence(e, p.effect),
           remedy: p.remedy,
         }),
       );

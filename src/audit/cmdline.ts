@@ -13,6 +13,18 @@ export interface CmdlineSource {
   line?: number;
   text: string;
   args: CmdlineArg[];
+  /**
+   * The boot this source feeds: "/proc/cmdline" (this boot), "grub" (update-grub's
+   * command line, built from several files), "kernel-install", or the entry's own
+   * file:line (a BLS entry, a grub.cfg menu entry).
+   */
+  boot?: string;
+  /** Per arg: its index on that boot's command line (the later one wins). */
+  pos?: number[];
+  /** Per arg: its 1-based line in `file`, when known. */
+  lines?: (number | undefined)[];
+  /** Whether that boot's command line has a bare "--" (init's arguments follow it). */
+  dashes?: boolean;
 }
 
 function grubSources(root: Root): CmdlineSource[] {
@@ -50,25 +62,58 @@ function grubSources(root: Root): CmdlineSource[] {
       );
     }
   }
+  // update-grub: linux ... ${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT} (10_linux's normal entry).
+  const all = [
+    ...(owner.get("GRUB_CMDLINE_LINUX") ?? []),
+    ...(owner.get("GRUB_CMDLINE_LINUX_DEFAULT") ?? []),
+  ];
+  const dashAt = all.findIndex((w) => w.word === "--");
+  const kernelWords = dashAt >= 0 ? all.slice(0, dashAt) : all;
   const out: CmdlineSource[] = [];
   for (const f of files) {
-    const words = [
-      ...(owner.get("GRUB_CMDLINE_LINUX") ?? []),
-      ...(owner.get("GRUB_CMDLINE_LINUX_DEFAULT") ?? []),
-    ]
-      .filter((w) => w.file === f)
-      .map((w) => w.word);
-    if (words.length === 0) continue;
-    const added = words.join(" ");
-    const args = splitCmdline(added).args;
     const lines = (root.text(f) ?? "").split("\n");
-    const first = args[0];
-    const line = first
-      ? lines.findIndex((l) => /^\s*(export\s+)?GRUB_CMDLINE_LINUX/.test(l) && l.includes(first.param))
-      : -1;
-    out.push({ file: f, line: line >= 0 ? line + 1 : undefined, text: added, args });
+    const src: CmdlineSource & { pos: number[]; lines: (number | undefined)[] } = {
+      file: f,
+      text: "",
+      args: [],
+      boot: "grub",
+      pos: [],
+      lines: [],
+      dashes: dashAt >= 0,
+    };
+    const mine: string[] = [];
+    kernelWords.forEach((w, i) => {
+      if (w.file !== f) return;
+      mine.push(w.word);
+      const n = lines.findIndex((l) => /^\s*(export\s+)?GRUB_CMDLINE_LINUX/.test(l) && l.includes(w.word));
+      const m = n >= 0 ? n : lines.findIndex((l) => l.includes(w.word));
+      for (const a of splitCmdline(w.word).args) {
+        src.args.push(a);
+        src.pos.push(i);
+        src.lines.push(m >= 0 ? m + 1 : undefined);
+      }
+    });
+    if (mine.length === 0) continue;
+    src.text = mine.join(" ");
+    const first = src.lines.find((l) => l !== undefined);
+    if (first !== undefined) src.line = first;
+    out.push(src);
   }
   return out;
+}
+
+/** A source that is one whole command line. */
+function single(file: string, line: number | undefined, text: string, boot: string): CmdlineSource {
+  const { args, afterDashes } = splitCmdline(text);
+  return {
+    file,
+    ...(line !== undefined ? { line } : {}),
+    text,
+    args,
+    boot,
+    pos: args.map((_, i) => i),
+    dashes: afterDashes !== null,
+  };
 }
 
 /** The command-line sources of the next boot (and, live, of the current one). */
@@ -76,8 +121,7 @@ export function cmdlineSources(root: Root): CmdlineSource[] {
   const out: CmdlineSource[] = [];
   if (root.live) {
     const t = root.text("/proc/cmdline");
-    if (t !== undefined)
-      out.push({ file: "/proc/cmdline", text: t.trim(), args: splitCmdline(t.trim()).args });
+    if (t !== undefined) out.push(single("/proc/cmdline", undefined, t.trim(), "/proc/cmdline"));
   }
   out.push(...grubSources(root));
   // kernel-install: /etc/kernel/cmdline, else the vendor default /usr/lib/kernel/cmdline.
@@ -93,7 +137,7 @@ export function cmdlineSources(root: Root): CmdlineSource[] {
       .filter((l) => !l.trim().startsWith("#"))
       .join(" ")
       .trim();
-    if (text) out.push({ file: kf, line: 1, text, args: splitCmdline(text).args });
+    if (text) out.push(single(kf, 1, text, "kernel-install"));
   }
   // systemd-boot / BLS entries (written by kernel-install, or by hand).
   for (const dir of ["/boot/loader/entries", "/efi/loader/entries", "/boot/efi/loader/entries"]) {
@@ -102,7 +146,7 @@ export function cmdlineSources(root: Root): CmdlineSource[] {
       const f = `${dir}/${n}`;
       (root.text(f) ?? "").split("\n").forEach((l, i) => {
         const m = /^\s*options\s+(.*)$/.exec(l);
-        if (m?.[1]) out.push({ file: f, line: i + 1, text: m[1].trim(), args: splitCmdline(m[1]).args });
+        if (m?.[1]) out.push(single(f, i + 1, m[1].trim(), f));
       });
     }
   }
@@ -113,7 +157,7 @@ export function cmdlineSources(root: Root): CmdlineSource[] {
       if (!t) continue;
       t.split("\n").forEach((l, i) => {
         const m = /^\s*linux(?:efi)?\s+\S+\s+(.*)$/.exec(l);
-        if (m?.[1]) out.push({ file: f, line: i + 1, text: m[1].trim(), args: splitCmdline(m[1]).args });
+        if (m?.[1]) out.push(single(f, i + 1, m[1].trim(), `${f}:${i + 1}`));
       });
       break;
     }
@@ -136,4 +180,163 @@ export function findParam(
   for (const s of sources)
     for (const a of s.args) if (norm(a.param) === p) out.push({ source: s, val: a.val });
   return out;
+}
+
+/** One place a parameter is set. */
+export interface ParamOccurrence {
+  source: CmdlineSource;
+  /** As written there (parse_args() compares with '-' and '_' equal). */
+  param: string;
+  val: string | null;
+  /** Index on its boot's command line. */
+  pos: number;
+  line?: number;
+}
+
+/**
+ * One parameter as the next boot (and, live, this boot) gets it, however many
+ * files set it: every place, and per boot the occurrence that wins. parse_args()
+ * hands each occurrence to its handler in command-line order (kernel/params.c),
+ * so a later one overrides an earlier one; for GRUB, update-grub sources
+ * /etc/default/grub and then /etc/default/grub.d/*.cfg in name order and writes
+ * GRUB_CMDLINE_LINUX before GRUB_CMDLINE_LINUX_DEFAULT.
+ */
+export interface EffectiveParam {
+  /** The name with '-' as '_'. */
+  key: string;
+  occurrences: ParamOccurrence[];
+  /** Per boot, the last occurrence on its command line. */
+  winners: ParamOccurrence[];
+  /** The winner of the boot that counts most: GRUB, else kernel-install, else a boot entry, else this boot. */
+  effective: ParamOccurrence;
+  /** Boots that end up with another value: those are effective parameters of their own. */
+  others: ParamOccurrence[];
+}
+
+const norm = (s: string) => s.replaceAll("-", "_");
+
+function bootRank(b: string): number {
+  if (b === "grub") return 0;
+  if (b === "kernel-install") return 1;
+  if (b === "/proc/cmdline") return 3;
+  return 2;
+}
+
+/**
+ * Groups every occurrence of the parameters `match` accepts (given the '_' name):
+ * one group per parameter and value the boots end up with. Occurrences a later
+ * one overrides on the same command line belong to the winner's group; boots
+ * that end with different values (GRUB vs kernel-install, this boot vs the
+ * next) are separate groups, each naming the others.
+ */
+export function effectiveParams(sources: CmdlineSource[], match: (key: string) => boolean): EffectiveParam[] {
+  const groups = new Map<string, ParamOccurrence[]>();
+  for (const s of sources)
+    s.args.forEach((a, i) => {
+      const key = norm(a.param);
+      if (!match(key)) return;
+      const line = s.lines?.[i] ?? s.line;
+      const o: ParamOccurrence = { source: s, param: a.param, val: a.val, pos: s.pos?.[i] ?? i };
+      if (line !== undefined) o.line = line;
+      const g = groups.get(key) ?? [];
+      g.push(o);
+      groups.set(key, g);
+    });
+  const out: EffectiveParam[] = [];
+  for (const [key, occurrences] of groups) {
+    const byBoot = new Map<string, ParamOccurrence>();
+    for (const o of occurrences) {
+      const b = o.source.boot ?? o.source.file;
+      const w = byBoot.get(b);
+      if (!w || o.pos >= w.pos) byBoot.set(b, o);
+    }
+    const all = [...byBoot.entries()].sort((x, y) => bootRank(x[0]) - bootRank(y[0]));
+    const byVal = new Map<string | null, [string, ParamOccurrence][]>();
+    for (const e of all) byVal.set(e[1].val, [...(byVal.get(e[1].val) ?? []), e]);
+    for (const boots of byVal.values()) {
+      const names = new Set(boots.map((b) => b[0]));
+      const winners = boots.map((b) => b[1]);
+      out.push({
+        key,
+        occurrences: occurrences.filter((o) => names.has(o.source.boot ?? o.source.file)),
+        winners,
+        effective: winners[0] as ParamOccurrence,
+        others: all.filter((b) => !names.has(b[0])).map((b) => b[1]),
+      });
+    }
+  }
+  return out;
+}
+
+/** file:line of one occurrence. */
+export function occurrenceWhere(o: ParamOccurrence): string {
+  return o.line ? `${o.source.file}:${o.line}` : o.source.file;
+}
+
+export function argText(o: { param: string; val: string | null }): string {
+  return o.val !== null ? `${o.param}=${o.val}` : o.param;
+}
+
+function bootName(b: string): string {
+  if (b === "grub") return "GRUB's command line (update-grub)";
+  if (b === "kernel-install") return "kernel-install's entries (systemd-boot, UKI)";
+  if (b === "/proc/cmdline") return "this boot (/proc/cmdline)";
+  return `the boot entry ${b}`;
+}
+
+/** The files, comma-separated, where a parameter is set (each once). */
+export function placesOf(e: EffectiveParam): string {
+  return [...new Set(e.occurrences.map((o) => o.source.file))].join(", ");
+}
+
+/**
+ * Where a parameter comes from, for evidence: "" when set once; otherwise every
+ * place and, where values differ, which one each boot ends up with and why.
+ */
+export function originsOf(e: EffectiveParam): string {
+  const inside = within(e);
+  const elsewhere = e.others.length
+    ? `other boots end up with another value (a finding of its own): ${e.others
+        .map(
+          (o) => `${bootName(o.source.boot ?? o.source.file)} gets ${argText(o)} from ${occurrenceWhere(o)}`,
+        )
+        .join("; ")}`
+    : "";
+  return [inside, elsewhere].filter(Boolean).join("; ");
+}
+
+function within(e: EffectiveParam): string {
+  if (e.occurrences.length < 2) return "";
+  const places = e.occurrences.map((o) => `${occurrenceWhere(o)} (${argText(o)})`).join(", ");
+  const vals = new Set(e.occurrences.map((o) => o.val));
+  if (vals.size === 1) return `set ${e.occurrences.length} times, with the same value: ${places}`;
+  const parts: string[] = [];
+  for (const w of e.winners) {
+    const b = w.source.boot ?? w.source.file;
+    const same = e.occurrences.filter((o) => (o.source.boot ?? o.source.file) === b);
+    const why =
+      same.length < 2
+        ? ""
+        : b === "grub"
+          ? " (the last one on it wins: update-grub sources /etc/default/grub, then /etc/default/grub.d/*.cfg in name order, GRUB_CMDLINE_LINUX before GRUB_CMDLINE_LINUX_DEFAULT)"
+          : " (the last one on it wins)";
+    parts.push(`${bootName(b)} gets ${argText(w)} from ${occurrenceWhere(w)}${why}`);
+  }
+  return `set in ${e.occurrences.length} places with different values: ${places}; ${parts.join("; ")}`;
+}
+
+/** Evidence for one effective parameter: where it is set, what it does, and where sources disagree. */
+export function paramEvidence(
+  e: EffectiveParam,
+  effect: string,
+  shown: ParamOccurrence = e.effective,
+): string {
+  const origins = originsOf(e);
+  const head = e.occurrences.length === 1 ? `${occurrenceWhere(shown)}: ` : "";
+  return `${head}${argText(shown)}: ${effect}${origins ? `; ${origins}` : ""}`;
+}
+
+/** The subject of a finding about one effective parameter: "name=value (file, file)". */
+export function paramSubject(e: EffectiveParam, shown: ParamOccurrence = e.effective): string {
+  return `${argText(shown)} (${placesOf(e)})`;
 }

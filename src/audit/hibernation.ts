@@ -3,7 +3,7 @@
 // resume from a hibernation image is skipped silently. Evidence that a system
 // relies on it: resume= on the kernel command line, the initramfs resume
 // device, uswsusp, and logind/sleep actions that hibernate.
-import { type CmdlineSource, findParam, where } from "./cmdline.js";
+import { type CmdlineSource, effectiveParams, findParam, paramEvidence, paramSubject } from "./cmdline.js";
 import { type Finding, type Fine, finding } from "./findings.js";
 import { configLines, type Root, shellVars } from "./rootfs.js";
 import type { Invocation } from "./units.js";
@@ -34,15 +34,24 @@ export function hibernationFindings(
   const fine: Fine[] = [];
   const off = findParam(cmdline, "nohibernate").length > 0;
   for (const p of ["resume", "resume_offset"]) {
-    for (const o of findParam(cmdline, p)) {
-      if (p === "resume" && (o.val === null || o.val === "" || o.val === "none")) continue;
-      if (off) continue;
+    if (off) break;
+    for (const e of effectiveParams(cmdline, (k) => k === p)) {
+      // resume= with no device (or "none") on every boot that has it: nothing to resume from.
+      const live = e.winners.filter(
+        (w) => !(p === "resume" && (w.val === null || w.val === "" || w.val === "none")),
+      );
+      const shown = live[0];
+      if (!shown) continue;
       findings.push(
         finding({
           id: "hibernation.resume-cmdline",
           reason: "LOCKDOWN_HIBERNATION",
-          subject: `${p}=${o.val ?? ""} (${o.source.file})`,
-          evidence: `${where(o.source)}: ${p}=${o.val ?? ""}: the system is set up to resume from a hibernation image; under lockdown software_resume() skips it silently and hibernating fails with EPERM ("hibernation is restricted")`,
+          subject: paramSubject(e, shown),
+          evidence: paramEvidence(
+            e,
+            `the system is set up to resume from a hibernation image; under lockdown software_resume() skips it silently and hibernating fails with EPERM ("hibernation is restricted")`,
+            shown,
+          ),
           remedy: REMEDY,
         }),
       );

@@ -3,6 +3,7 @@
 import type { Level } from "../kernel/policy.js";
 import { acpiFindings } from "./acpi.js";
 import { bootParamFindings } from "./bootparams.js";
+import { builtinParamFindings, type KernelBuiltins } from "./builtin-params.js";
 import { cmdlineSources } from "./cmdline.js";
 import { debugfsFindings } from "./debugfs.js";
 import { breaksAtLevel, type Finding, type Fine } from "./findings.js";
@@ -204,9 +205,19 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     if (name) localKeys.set(name.serial, f);
   }
   const reports: KernelReport[] = [];
+  const builtins: KernelBuiltins[] = [];
   const allCerts: Uint8Array[] = [...extra.map((c) => c.der)];
   for (const k of kernels) {
     const keys = await (keysP.get(k.release) as Promise<BuiltinKeys>);
+    builtins.push({
+      release: k.release,
+      kconfig: k.kconfig,
+      ...(keys.params ? { params: keys.params } : {}),
+    });
+    if (keys.paramsError)
+      notes.push(
+        `${k.release}: built-in module parameters not read (${keys.paramsError}); hardware parameters of built-in drivers on the command line are not classified`,
+      );
     allCerts.push(...keys.certs);
     const list = files.get(k.release) ?? [];
     const trusted = [
@@ -333,8 +344,12 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
     release: k.release,
     modules: new Map([...moduleIndex(files.get(k.release) ?? [])].map(([n, f]) => [n, readPath(root, f)])),
   }));
+  // Command-line parameters of code built into the kernel: judged from vmlinux's own __param table.
+  const bp = builtinParamFindings(cmdline, builtins);
+  findings.push(...bp.findings);
+  fine.push(...bp.fine);
   const mp = await modparamFindings(
-    [...moduleOptions(root), ...cmdlineOptions(cmdline)],
+    [...moduleOptions(root), ...cmdlineOptions(cmdline, bp.isBuiltin)],
     idx,
     opts.readParams,
   );

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { builtinCertificates } from "../verify/files.js";
+import { type BuiltinParam, builtinCertificates } from "../verify/files.js";
 import { type KernelConfig, parseKconfig } from "./lsm-state.js";
 import type { Root } from "./rootfs.js";
 
@@ -24,6 +24,10 @@ export interface BuiltinKeys {
   /** How it was read, or why it could not be. */
   detail: string;
   error?: string;
+  /** vmlinux's built-in module parameters, read in the same decompression; undefined when unknown. */
+  params?: BuiltinParam[];
+  /** Why the built-in parameters are unknown. */
+  paramsError?: string;
 }
 
 const MODULE_EXT = /\.ko(\.xz|\.zst|\.gz)?$/;
@@ -102,30 +106,49 @@ export async function readBuiltinKeys(
   const file = cache ? join(cache, `${key}.json`) : undefined;
   if (file) {
     try {
-      const c = JSON.parse(readFileSync(file, "utf8")) as { certs: string[]; detail: string };
-      return {
-        certs: c.certs.map((x) => new Uint8Array(Buffer.from(x, "base64"))),
-        detail: `${c.detail}; cached by image SHA-256`,
+      const c = JSON.parse(readFileSync(file, "utf8")) as {
+        certs: string[];
+        detail: string;
+        params?: BuiltinParam[];
+        paramsError?: string;
       };
+      // An entry written before built-in parameters were read is decompressed again.
+      if (c.params || c.paramsError)
+        return {
+          certs: c.certs.map((x) => new Uint8Array(Buffer.from(x, "base64"))),
+          detail: `${c.detail}; cached by image SHA-256`,
+          ...(c.params ? { params: c.params } : {}),
+          ...(c.paramsError ? { paramsError: c.paramsError } : {}),
+        };
     } catch {
       /* not cached yet */
     }
   }
   try {
-    const r = await builtinCertificates(b);
+    const r = await builtinCertificates(b, { params: true });
     const detail = `${r.certificates.length} builtin certificate(s) from the ${r.header.compression} payload (${r.decompressor})`;
     if (file && r.certificates.length > 0) {
       try {
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(
           file,
-          JSON.stringify({ certs: r.certificates.map((c) => Buffer.from(c).toString("base64")), detail }),
+          JSON.stringify({
+            certs: r.certificates.map((c) => Buffer.from(c).toString("base64")),
+            detail,
+            params: r.params,
+            paramsError: r.paramsError,
+          }),
         );
       } catch {
         /* read-only home: no cache */
       }
     }
-    return { certs: r.certificates, detail };
+    return {
+      certs: r.certificates,
+      detail,
+      ...(r.params ? { params: r.params } : {}),
+      ...(r.paramsError ? { paramsError: r.paramsError } : {}),
+    };
   } catch (e) {
     return { certs: [], detail: `${k.image}: ${(e as Error).message}`, error: (e as Error).message };
   }

@@ -4,7 +4,7 @@
 // lockdown= and lsm= in the boot configuration, and Debian's coupling of
 // Secure Boot to lockdown (CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT).
 import { type EfiVar, efiGetSecureBoot, isLevel, type Level, levelRank } from "../kernel/policy.js";
-import { type CmdlineSource, findParam, where } from "./cmdline.js";
+import { type CmdlineSource, effectiveParams, findParam, occurrenceWhere, where } from "./cmdline.js";
 import type { Root } from "./rootfs.js";
 
 export type KernelConfig = Map<string, string>;
@@ -140,8 +140,14 @@ export function nextBootLevel(
     return { level: "none", withSecureBoot: "none", because };
   }
   if (c.force !== "none") raise(c.force, `CONFIG_LOCK_DOWN_KERNEL_FORCE_${c.force.toUpperCase()}=y`);
-  for (const p of findParam(boot, "lockdown")) {
-    if (p.val && isLevel(p.val) && p.val !== "none") raise(p.val, `lockdown=${p.val} (${where(p.source)})`);
+  // Every lockdown= is applied (lockdown_param() -> lock_kernel_down(), which never lowers): one
+  // reason per value, naming every place that sets it.
+  for (const e of effectiveParams(boot, (k) => k === "lockdown")) {
+    const byVal = new Map<string, string[]>();
+    for (const o of e.occurrences)
+      if (o.val && isLevel(o.val) && o.val !== "none")
+        byVal.set(o.val, [...(byVal.get(o.val) ?? []), occurrenceWhere(o)]);
+    for (const [v, at] of byVal) raise(v as Level, `lockdown=${v} (${at.join(", ")})`);
   }
   const sb: Level = c.inEfiSecureBoot && levelRank(level) < levelRank("integrity") ? "integrity" : level;
   if (c.inEfiSecureBoot)

@@ -3,8 +3,7 @@
 // fails (kernel/params.c param_check_unsafe: the module load fails with EPERM,
 // on the kernel command line the parameter is ignored). Which parameters are
 // hardware ones is read from each module's own ELF (`__param`), never guessed.
-import type { CmdlineSource } from "./cmdline.js";
-import { where } from "./cmdline.js";
+import { argText, type CmdlineSource, effectiveParams, occurrenceWhere, originsOf } from "./cmdline.js";
 import { type Finding, type Fine, finding } from "./findings.js";
 import { moduleName } from "./kernels.js";
 import type { Root } from "./rootfs.js";
@@ -25,6 +24,8 @@ export interface OptionSetting {
   line: string;
   /** When `module` is an alias (modprobe.d `alias <name> <module>`): the modules it stands for. */
   aliasOf?: string[];
+  /** Kernel command line: every place it is set and which one wins (empty when set once). */
+  origins?: string;
 }
 
 const DIRS = [
@@ -125,21 +126,31 @@ export function moduleAliases(root: Root): Map<string, string[]> {
   return out;
 }
 
-/** module.param=value on the kernel command line. */
-export function cmdlineOptions(cmdline: CmdlineSource[]): OptionSetting[] {
+/**
+ * module.param=value on the kernel command line, one setting per parameter however
+ * many files set it (the value the next boot ends up with). `skip`: parameters
+ * judged elsewhere (those of code built into the kernel).
+ */
+export function cmdlineOptions(
+  cmdline: CmdlineSource[],
+  skip: (key: string) => boolean = () => false,
+): OptionSetting[] {
   const out: OptionSetting[] = [];
-  for (const s of cmdline)
-    for (const a of s.args) {
-      const dot = a.param.indexOf(".");
-      if (dot <= 0 || a.param.includes("/")) continue;
-      out.push({
-        module: a.param.slice(0, dot).replaceAll("-", "_"),
-        param: a.param.slice(dot + 1).replaceAll("-", "_"),
-        value: a.val ?? "",
-        where: where(s),
-        line: `${a.param}${a.val !== null ? `=${a.val}` : ""}`,
-      });
-    }
+  const dotted = (k: string) => k.indexOf(".") > 0 && !k.includes("/") && !skip(k);
+  for (const e of effectiveParams(cmdline, dotted)) {
+    const o = e.effective;
+    const dot = o.param.indexOf(".");
+    const s: OptionSetting = {
+      module: o.param.slice(0, dot).replaceAll("-", "_"),
+      param: o.param.slice(dot + 1).replaceAll("-", "_"),
+      value: o.val ?? "",
+      where: e.occurrences.length === 1 ? occurrenceWhere(o) : e.occurrences.map(occurrenceWhere).join(", "),
+      line: argText(o),
+    };
+    const origins = originsOf(e);
+    if (origins) s.origins = origins;
+    out.push(s);
+  }
   return out;
 }
 
@@ -184,8 +195,8 @@ export async function modparamFindings(
           id: "modparam.hardware",
           reason: "LOCKDOWN_MODULE_PARAMETERS",
           subject: `${module}.${s.param}=${s.value} (${s.where})`,
-          evidence: `${s.where}: "${s.line}": ${module !== s.module ? `${s.module} is an alias of ${module} (modprobe.d "alias"), whose options it gets; ` : ""}${s.param} is a hardware parameter of ${module} (module_param_hw, KERNEL_PARAM_FL_HWPARAM in its __param table, ${release}); under lockdown ${s.where.startsWith("/etc/modprobe.d") || s.where.includes("modprobe.d") || s.where.startsWith("/etc/modules") ? `loading ${s.module} with it fails with EPERM ("${s.module}: \`${s.value}' invalid for parameter \`${s.param}'")` : `modprobe passes it from the kernel command line when it loads ${s.module}, and that load fails with EPERM`}`,
-          remedy: `Let the driver find the hardware itself (ACPI/PnP/PCI resources) and remove ${s.param}= from ${s.where.replace(/:\d+$/, "")}; if the device really needs a fixed I/O port/IRQ it cannot be driven under lockdown.`,
+          evidence: `${s.where}: "${s.line}": ${module !== s.module ? `${s.module} is an alias of ${module} (modprobe.d "alias"), whose options it gets; ` : ""}${s.param} is a hardware parameter of ${module} (module_param_hw, KERNEL_PARAM_FL_HWPARAM in its __param table, ${release}); under lockdown ${s.where.startsWith("/etc/modprobe.d") || s.where.includes("modprobe.d") || s.where.startsWith("/etc/modules") ? `loading ${s.module} with it fails with EPERM ("${s.module}: \`${s.value}' invalid for parameter \`${s.param}'")` : `modprobe passes it from the kernel command line when it loads ${s.module}, and that load fails with EPERM`}${s.origins ? `; ${s.origins}` : ""}`,
+          remedy: `Let the driver find the hardware itself (ACPI/PnP/PCI resources) and remove ${s.param}= from ${[...new Set(s.where.split(", ").map((w) => w.replace(/:\d+$/, "")))].join(", ")}; if the device really needs a fixed I/O port/IRQ it cannot be driven under lockdown.`,
         }),
       );
     } else if (known)

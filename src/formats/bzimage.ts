@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { decompress as zstdDecompress } from "fzstd";
 import { FormatError } from "../errors.js";
+import { type BuiltinParam, vmlinuxParams } from "./vmlinux-params.js";
 
 export type PayloadCompression = "gzip" | "xz" | "zstd" | "lz4" | "bzip2" | "lzma" | "lzo" | "unknown";
 
@@ -176,6 +177,10 @@ export interface BuiltinCertificates {
   scanned: number;
   /** How the payload was decompressed. */
   decompressor: string;
+  /** With `params`: vmlinux's built-in module parameters (its `__param` section). */
+  params?: BuiltinParam[];
+  /** With `params`: why they could not be read. */
+  paramsError?: string;
 }
 
 const MAX_VMLINUX = 512 * 1024 * 1024;
@@ -210,8 +215,11 @@ class CertScanner {
   certificates: { der: Uint8Array; offset: number }[] = [];
   done = false;
 
+  /** keepAll: go on collecting the payload after the certificates (to read __param). */
+  constructor(readonly keepAll = false) {}
+
   push(chunk: Uint8Array): void {
-    if (this.done) return;
+    if (this.done && !this.keepAll) return;
     if (this.size + chunk.length > MAX_VMLINUX)
       throw new FormatError(`vmlinux larger than ${MAX_VMLINUX} bytes`, "EFBIG");
     if (this.size + chunk.length > this.buf.length) {
@@ -224,7 +232,7 @@ class CertScanner {
     this.buf.set(chunk, this.size);
     this.size += chunk.length;
     // Scan in steps of >= 1 MiB.
-    if (this.size - this.scanned >= 1 << 20) this.scan(false);
+    if (!this.done && this.size - this.scanned >= 1 << 20) this.scan(false);
   }
 
   /** Takes a complete vmlinux without copying it. */
@@ -259,6 +267,11 @@ class CertScanner {
 
   get bytes(): number {
     return this.size;
+  }
+
+  /** Everything decompressed so far. */
+  get data(): Uint8Array {
+    return this.buf.subarray(0, this.size);
   }
 }
 
@@ -321,7 +334,7 @@ function pipeThrough(
         reject(e);
         return;
       }
-      if (scanner.done) {
+      if (scanner.done && !scanner.keepAll) {
         stopped = true;
         child.stdout.destroy();
         child.kill();
@@ -345,16 +358,18 @@ function pipeThrough(
 /**
  * Decompresses a bzImage payload and finds its builtin certificates. With
  * `stopEarly` (default) decompression ends once the certificate run has been
- * passed; pass false to decompress everything (e.g. to read __param).
+ * passed; pass false to decompress everything. With `params` the whole
+ * vmlinux is decompressed (its section headers are at the end) and its
+ * built-in parameters are read in the same pass.
  */
 export async function builtinCertificates(
   file: Uint8Array,
-  opts: { stopEarly?: boolean } = {},
+  opts: { stopEarly?: boolean; params?: boolean } = {},
 ): Promise<BuiltinCertificates> {
   const header = parseBzImage(file);
   const payload = file.subarray(header.payloadStart, header.payloadStart + header.payloadLength);
-  const scanner = new CertScanner();
-  const stopEarly = opts.stopEarly ?? true;
+  const scanner = new CertScanner(!!opts.params);
+  const stopEarly = (opts.stopEarly ?? true) && !opts.params;
   let decompressor: string;
   if (header.compression === "gzip" && !stopEarly) {
     scanner.push(gunzipSync(payload, { maxOutputLength: MAX_VMLINUX }));
@@ -382,10 +397,19 @@ export async function builtinCertificates(
     decompressor = prog[0];
   }
   scanner.finish();
-  return {
+  const out: BuiltinCertificates = {
     header,
     certificates: scanner.certificates.map((c) => c.der),
     scanned: scanner.bytes,
     decompressor,
   };
+  if (opts.params) {
+    try {
+      out.params = vmlinuxParams(scanner.data);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      out.paramsError = e.message;
+    }
+  }
+  return out;
 }

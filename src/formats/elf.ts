@@ -24,6 +24,8 @@ export interface ElfSection {
   name: string;
   type: number;
   flags: bigint;
+  /** sh_addr: the link-time address (vmlinux: absolute, 0xffffffff8...). */
+  addr: bigint;
   offset: number;
   size: number;
   link: number;
@@ -96,6 +98,7 @@ export class Elf64 {
         index: i,
         type: this.u32(o + 4),
         flags: this.dv.getBigUint64(o + 8, true),
+        addr: this.dv.getBigUint64(o + 0x10, true),
         offset: this.u64(o + 0x18),
         size: this.u64(o + 0x20),
         link: this.u32(o + 0x28),

@@ -6,4 +6,5 @@ export { builtinCertificates } from "../formats/bzimage.js";
 export { detectCompression } from "../formats/decompress.js";
 export { Elf64, type ModuleParam } from "../formats/elf.js";
 export { splitModuleSignature } from "../formats/module-sig.js";
+export { type BuiltinParam, vmlinuxParams } from "../formats/vmlinux-params.js";
 export { commonName, parseX509 } from "../formats/x509.js";

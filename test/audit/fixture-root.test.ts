@@ -59,6 +59,47 @@ describe("audit of the Debian fixture root", { skip }, () => {
         assert.ok(!f.subject.includes(fine), `${fine} is fine but reported: ${f.id}`);
   });
 
+  it("one finding per command-line parameter, naming every file that sets it", () => {
+    const cmd = report.findings.filter((f) => /^(modparam|hibernation\.resume-cmdline)/.test(f.id));
+    for (const p of (expected as Expected).findings.filter((x) => cmd.some((f) => f.id === x.id)))
+      assert.equal(cmd.filter((f) => f.subject.includes(p.subject)).length, 1, `${p.id} ${p.subject}`);
+    const resume = cmd.find((f) => f.subject.startsWith("resume=UUID"));
+    assert.match(resume?.subject ?? "", /\(\/etc\/default\/grub, \/etc\/kernel\/cmdline\)$/);
+    assert.match(
+      resume?.evidence ?? "",
+      /set 2 times, with the same value: \/etc\/default\/grub:4 .*\/etc\/kernel\/cmdline:1/,
+    );
+    // Two grub.d snippets disagree: the later one (name order) is what GRUB's command line ends with.
+    const ir = cmd.find((f) => f.subject.startsWith("serial_ir.io="));
+    assert.match(ir?.subject ?? "", /^serial_ir\.io=0x3e8 \(/);
+    assert.match(ir?.evidence ?? "", /swapfile\.cfg:1 \(serial_ir\.io=0x2f8\)/);
+    assert.match(
+      ir?.evidence ?? "",
+      /GRUB's command line \(update-grub\) gets serial_ir\.io=0x3e8 from \/etc\/default\/grub\.d\/zz-irblaster\.cfg:1 \(the last one on it wins/,
+    );
+  });
+
+  it("built-in drivers' hardware parameters: the kernel's outcome and log lines, look-alikes fine", () => {
+    const share = report.findings.find(
+      (f) => f.id === "modparam.builtin-hardware" && f.subject.startsWith("8250.share_irqs"),
+    );
+    assert.match(share?.subject ?? "", /\(\/etc\/default\/grub, \/etc\/default\/grub\.d\/serial\.cfg\)$/);
+    const rsa = report.findings.find((f) => f.subject.startsWith("8250.probe_rsa"));
+    assert.ok(rsa);
+    assert.ok(
+      rsa.evidence.includes(
+        `"Lockdown: swapper: unsafe module parameters is restricted; see man kernel_lockdown.7" and "Booting kernel: \`0x2e8' invalid for parameter \`8250.probe_rsa'"`,
+      ),
+      rsa.evidence,
+    );
+    assert.match(rsa.evidence, /^\/etc\/kernel\/cmdline:1: 8250\.probe_rsa=0x2e8: /);
+    const fine = report.fine.filter((f) => f.check === "modparams").map((f) => f.detail);
+    assert.ok(fine.some((d) => d.startsWith("8250.nr_uarts=8: nr_uarts is a parameter of 8250, built into")));
+    assert.ok(fine.some((d) => d.startsWith("i8042.nopnp: ")));
+    // 8250_core.* exists only with SERIAL_8250_DEPRECATED_OPTIONS: neither built in nor a module here.
+    assert.ok(report.notes.some((n) => n.includes("8250_core.share_irqs (module not found")));
+  });
+
   it("reads the kernel: builtin key from the image, modules verified against it", () => {
     const k = report.kernels[0];
     assert.ok(k);
