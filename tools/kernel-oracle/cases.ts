@@ -12,11 +12,30 @@ import { applyEdits, type Derivation, type Edit, sha256 } from "./derivation.js"
 
 export interface OracleCase {
   id: string;
-  kind: "pe" | "module";
+  kind: "pe" | "module" | "ima";
   /** Module name for delete_module() (modules only). */
   module?: string;
+  /** finit_module() flags (modules only): 4 = MODULE_INIT_COMPRESSED_FILE. */
+  flags?: number;
+  /** IMA only: the file (under ../shared/corpus, unchanged) whose security.ima is the derivation's bytes. */
+  content?: string;
   derivation: Derivation;
 }
+
+/** The kernels the oracle knows: where their image and their cases come from. */
+export const RELEASES = {
+  "6.1.0-56-amd64": {
+    version: "6.1",
+    image: "pe/debian/vmlinuz-6.1.0-56-amd64.efi",
+    unsigned: "pe/debian/vmlinuz-6.1.0-56-amd64.unsigned.efi",
+  },
+  "6.12.117+deb12-amd64": {
+    version: "6.12",
+    image: "oracle/6.12.117+deb12-amd64/vmlinuz.signed",
+    unsigned: "oracle/6.12.117+deb12-amd64/vmlinuz.unsigned",
+  },
+} as const;
+export type Release = keyof typeof RELEASES;
 
 // ---------------------------------------------------------------- DER walker
 
@@ -178,10 +197,14 @@ function sbsignSecond(corpus: string, basePath: string, base: Uint8Array): Edit[
   }
 }
 
-function peCases(corpus: string): OracleCase[] {
-  const basePath = "pe/debian/vmlinuz-6.1.0-56-amd64.efi";
+function peCases(corpus: string, release: Release): OracleCase[] {
+  const basePath = RELEASES[release].image;
   const base = new Uint8Array(readFileSync(join(corpus, basePath)));
   const L = peLayout(base);
+  // the descriptions below name these values
+  if (new DataView(base.buffer, base.byteOffset).getUint32(L.nDirsAt, true) !== 6)
+    throw new Error("expected 6 data directories");
+  if (base[L.certVa + 9] !== 0x82) throw new Error("expected a 0x82 PKCS#7 length form");
   const w = L.certVa; // the WIN_CERTIFICATE
   const p7at = w + 8;
   const dwLength = new DataView(base.buffer, base.byteOffset).getUint32(w, true);
@@ -198,7 +221,7 @@ function peCases(corpus: string): OracleCase[] {
     "unsigned",
     "the corpus's sbattach --remove copy (no certificate table)",
     [],
-    "pe/debian/vmlinuz-6.1.0-56-amd64.unsigned.efi",
+    RELEASES[release].unsigned,
   );
   add("cert-dirent-zeroed", "certificate table data directory entry set to {0, 0}", [
     { op: "set", offset: L.certVaAt, hex: le32(0) + le32(0) },
@@ -206,10 +229,12 @@ function peCases(corpus: string): OracleCase[] {
 
   // (A) two WIN_CERTIFICATEs
   const second = sbsignSecond(corpus, basePath, base);
+  const signedTwice = applyEdits(base, second);
+  const size2 = new DataView(signedTwice.buffer, signedTwice.byteOffset).getUint32(L.certSizeAt, true);
   add(
     "two-certs.sbsign",
     "sbsign --key testkeys/test-signer.key --cert testkeys/test-signer.pem over the signed image: a second " +
-      `WIN_CERTIFICATE appended, table size ${L.certSize} -> ${L.certSize + 1592} (first dwLength ${dwLength} < table size)`,
+      `WIN_CERTIFICATE appended, table size ${L.certSize} -> ${size2} (first dwLength ${dwLength} < table size)`,
     second,
   );
   add(
@@ -343,7 +368,7 @@ function modLayout(b: Uint8Array): ModLayout {
   return { content: ms - sigLen, sigLen, ms };
 }
 
-function moduleCases(corpus: string): OracleCase[] {
+function moduleCases61(corpus: string): OracleCase[] {
   const cases: OracleCase[] = [];
   const add = (id: string, module: string, base: string, description: string, edits: Edit[]) =>
     cases.push({
@@ -484,10 +509,246 @@ function moduleCases(corpus: string): OracleCase[] {
   return cases;
 }
 
-/** Every case, with its bytes; sha256 filled in. */
-export function buildCases(corpus: string): { c: OracleCase; bytes: Uint8Array }[] {
+/** The DER SEQUENCE { INTEGER r, INTEGER s } of an X9.62 ECDSA signature value, relative to its first byte. */
+function ecdsaLayout(b: Uint8Array, at: number): { seq: Tlv; r: Tlv; s: Tlv } {
+  const seq = tlv(b, at);
+  const [r, s] = children(b, seq);
+  if (seq.tag !== 0x30 || r?.tag !== 0x02 || s?.tag !== 0x02) throw new Error("not an X9.62 ECDSA signature");
+  return { seq, r, s };
+}
+
+/**
+ * 6.12: Debian's modules are .ko.xz signed with ECDSA P-384. The bases are the oracle folder's
+ * decompressed (xz -dc) copies; compressed.ko.xz is loaded as is with MODULE_INIT_COMPRESSED_FILE.
+ */
+function moduleCases612(corpus: string): OracleCase[] {
+  const dir = "oracle/6.12.117+deb12-amd64";
+  const cases: OracleCase[] = [];
+  const add = (
+    id: string,
+    module: string,
+    base: string,
+    description: string,
+    edits: Edit[],
+    flags?: number,
+  ) =>
+    cases.push({
+      id: `mod.${id}`,
+      kind: "module",
+      module,
+      ...(flags ? { flags } : {}),
+      derivation: { base, description, edits, sha256: "" },
+    });
+  for (const [name, mod, path, full] of [
+    ["ts_kmp", "ts_kmp", `${dir}/forced.ko`, true],
+    ["msr", "msr", `${dir}/signed.ko`, false],
+  ] as const) {
+    const b = new Uint8Array(readFileSync(join(corpus, path)));
+    const L = modLayout(b);
+    const p7 = pkcs7Layout(b.subarray(L.content, L.content + L.sigLen));
+    const sig = p7.signatureValue;
+    const sigLen = sig.end - sig.start;
+    const at = L.content + sig.start; // the X9.62 DER in the file
+    const E = ecdsaLayout(b, at);
+    const flip = (off: number, mask: number): Edit[] => [{ op: "xor", offset: at + off, mask }];
+    add(
+      `${name}.unchanged`,
+      mod,
+      path,
+      "as shipped (signed by the Debian 6.12 module key, ECDSA P-384), xz -dc",
+      [],
+    );
+    add(
+      `${name}.unsigned`,
+      mod,
+      path,
+      `signature, struct module_signature and marker cut off (length ${L.content})`,
+      [{ op: "truncate", length: L.content }],
+    );
+    add(
+      `${name}.ecdsa-flip.middle-byte-0x10`,
+      mod,
+      path,
+      `ECDSA signature value (${sigLen}-byte X9.62 DER): middle byte ^= 0x10`,
+      flip(sigLen >> 1, 0x10),
+    );
+    add(`${name}.content-flip`, mod, path, `module content: byte ${L.content >> 1} ^= 0x01`, [
+      { op: "xor", offset: L.content >> 1, mask: 0x01 },
+    ]);
+    if (!full) continue;
+    const rLen = E.r.end - E.r.start;
+    const sLen = E.s.end - E.s.start;
+    add(
+      `${name}.ecdsa-flip.last-byte-0x01`,
+      mod,
+      path,
+      "ECDSA signature value: last byte (low bit of s) ^= 0x01",
+      flip(sigLen - 1, 0x01),
+    );
+    add(
+      `${name}.ecdsa-flip.seq-tag`,
+      mod,
+      path,
+      "ECDSA signature value: SEQUENCE tag 0x30 -> 0x31",
+      flip(0, 0x01),
+    );
+    add(
+      `${name}.ecdsa-flip.r-tag`,
+      mod,
+      path,
+      "ECDSA signature value: r's INTEGER tag 0x02 -> 0x03",
+      flip(E.r.at - E.seq.at, 0x01),
+    );
+    add(
+      `${name}.ecdsa-flip.r-first-byte-0x80`,
+      mod,
+      path,
+      `ECDSA signature value: r (${rLen} bytes) first byte ^= 0x80`,
+      flip(E.r.start - E.seq.at, 0x80),
+    );
+    add(`${name}.ecdsa.r-all-ff`, mod, path, `ECDSA r (${rLen} bytes) set to all 0xff (r >= n)`, [
+      { op: "set", offset: at + E.r.start - E.seq.at, hex: "ff".repeat(rLen) },
+    ]);
+    add(`${name}.ecdsa.s-zero`, mod, path, `ECDSA s (${sLen} bytes) set to all zero`, [
+      { op: "set", offset: at + E.s.start - E.seq.at, hex: "00".repeat(sLen) },
+    ]);
+    add(`${name}.ms.id_type-0`, mod, path, "struct module_signature byte 2 (id_type) -> 0", [
+      { op: "set", offset: L.ms + 2, hex: "00" },
+    ]);
+    add(`${name}.ms.algo-1`, mod, path, "struct module_signature byte 0 (algo) -> 1", [
+      { op: "set", offset: L.ms, hex: "01" },
+    ]);
+    const fileLen = b.length - MARKER.length;
+    add(
+      `${name}.sig-len-file`,
+      mod,
+      path,
+      `sig_len ${L.sigLen} -> ${fileLen} (larger than the file less the marker and struct)`,
+      [{ op: "set", offset: L.ms + 8, hex: be32(fileLen) }],
+    );
+    add(`${name}.sig-len-0`, mod, path, `sig_len ${L.sigLen} -> 0`, [
+      { op: "set", offset: L.ms + 8, hex: be32(0) },
+    ]);
+    add(`${name}.p7-first-byte-0x31`, mod, path, "PKCS#7 first byte 0x30 -> 0x31", [
+      { op: "set", offset: L.content, hex: "31" },
+    ]);
+    add(`${name}.marker-truncated`, mod, path, "the marker's final newline cut off", [
+      { op: "truncate", length: b.length - 1 },
+    ]);
+  }
+  // compressed: loaded with MODULE_INIT_COMPRESSED_FILE, decompressed by the kernel
+  const cz = `${dir}/compressed.ko.xz`;
+  add(
+    "compressed.crc-itu-t.unchanged",
+    "crc_itu_t",
+    cz,
+    "the Debian .ko.xz as shipped, finit_module(MODULE_INIT_COMPRESSED_FILE)",
+    [],
+    4,
+  );
+  add(
+    "compressed.crc-itu-t.ecdsa-flip",
+    "crc_itu_t",
+    cz,
+    "xz -dc, ECDSA signature value middle byte ^= 0x10, xz -c -6 --check=crc32 again (recorded as edits); finit_module(MODULE_INIT_COMPRESSED_FILE)",
+    xzFlipped(corpus, cz),
+    4,
+  );
+  add(
+    "compressed.crc-itu-t.as-plain",
+    "crc_itu_t",
+    cz,
+    "the Debian .ko.xz passed WITHOUT MODULE_INIT_COMPRESSED_FILE (the kernel sees xz bytes)",
+    [],
+  );
+  // the oracle folder's own files, unchanged
+  for (const [id, mod, file] of [
+    ["oracle.badsig", "crc8", "badsig.ko"],
+    ["oracle.unsigned", "crc7", "unsigned.ko"],
+  ] as const)
+    add(id, mod, `${dir}/${file}`, `the corpus file ${dir}/${file}, unchanged`, []);
+  return cases;
+}
+
+/** The compressed module with its ECDSA signature's middle byte flipped, recompressed by xz: as edits. */
+function xzFlipped(corpus: string, path: string): Edit[] {
+  const base = new Uint8Array(readFileSync(join(corpus, path)));
+  const plain = new Uint8Array(execFileSync("xz", ["-dc"], { input: base }));
+  const L = modLayout(plain);
+  const sig = pkcs7Layout(plain.subarray(L.content, L.content + L.sigLen)).signatureValue;
+  const flipped = applyEdits(plain, [
+    { op: "xor", offset: L.content + sig.start + ((sig.end - sig.start) >> 1), mask: 0x10 },
+  ]);
+  const z = new Uint8Array(execFileSync("xz", ["-c", "-6", "--check=crc32"], { input: flipped }));
+  return diffEdits(base, z);
+}
+
+/**
+ * IMA: a corpus file appraised on tmpfs with its security.ima set to a corpus value (or a byte edit of
+ * one), under `appraise func=FILE_CHECK fsmagic=0x01021994 fowner=4242 appraise_type=imasig`, the two
+ * IMA test certificates added to the _ima keyring.
+ */
+function imaCases(): OracleCase[] {
+  const cases: OracleCase[] = [];
+  const add = (id: string, content: string, base: string, description: string, edits: Edit[] = []) =>
+    cases.push({
+      id: `ima.${id}`,
+      kind: "ima",
+      content: `ima/files/${content}`,
+      derivation: { base: `ima/sigs/${base}`, description, edits, sha256: "" },
+    });
+  const rsa = "hello.txt.rsa2048-sha256.ima.bin";
+  const ec = "hello.txt.ecdsa-p256-sha256.ima.bin";
+  const HDR = 9; // struct signature_v2_hdr
+  add("rsa.valid", "hello.txt", rsa, "evmctl ima_sign RSA-2048 SHA-256, as in the corpus");
+  add(
+    "rsa.tampered-sig",
+    "hello.txt",
+    "hello.txt.rsa2048-sha256.tampered-sig.ima.bin",
+    "the corpus's RSA value with one bit flipped",
+  );
+  add("rsa.flip.middle-byte-0x10", "hello.txt", rsa, "RSA signature (256 bytes): middle byte ^= 0x10", [
+    { op: "xor", offset: HDR + 128, mask: 0x10 },
+  ]);
+  add("rsa.flip.first-byte-0x80", "hello.txt", rsa, "RSA signature: first byte ^= 0x80", [
+    { op: "xor", offset: HDR, mask: 0x80 },
+  ]);
+  add("rsa.flip.last-byte-0x01", "hello.txt", rsa, "RSA signature: last byte ^= 0x01", [
+    { op: "xor", offset: HDR + 255, mask: 0x01 },
+  ]);
+  add("rsa.other-file", "hello.tampered.txt", rsa, "hello.txt's valid RSA value on hello.tampered.txt");
+  add("rsa.sha512.valid", "hello.txt", "hello.txt.rsa2048-sha512.ima.bin", "RSA-2048, hash_algo 6 (SHA-512)");
+  add("rsa.keyid-flip", "hello.txt", rsa, "keyid's last byte ^= 0x01 (no such key)", [
+    { op: "xor", offset: 6, mask: 0x01 },
+  ]);
+  add("rsa.sig-size-plus-1", "hello.txt", rsa, "sig_size 256 -> 257", [
+    { op: "set", offset: 7, hex: "0101" },
+  ]);
+  add("ecdsa.valid", "hello.txt", ec, "evmctl ima_sign ECDSA P-256 SHA-256, as in the corpus");
+  add(
+    "ecdsa.tampered-sig",
+    "hello.txt",
+    "hello.txt.ecdsa-p256-sha256.tampered-sig.ima.bin",
+    "the corpus's ECDSA value with one bit flipped",
+  );
+  add("ecdsa.flip.last-byte-0x01", "hello.txt", ec, "ECDSA signature: last byte (low bit of s) ^= 0x01", [
+    { op: "xor", offset: 78, mask: 0x01 },
+  ]);
+  add("ecdsa.other-file", "hello.tampered.txt", ec, "hello.txt's valid ECDSA value on hello.tampered.txt");
+  add(
+    "digest-ng",
+    "hello.txt",
+    "hello.txt.digest-sha256.ima.bin",
+    "evmctl ima_hash: type 0x04 IMA_XATTR_DIGEST_NG sha256, matching the file",
+  );
+  return cases;
+}
+
+/** Every case for that kernel, with its bytes; sha256 filled in. */
+export function buildCases(corpus: string, release: Release): { c: OracleCase; bytes: Uint8Array }[] {
   const out: { c: OracleCase; bytes: Uint8Array }[] = [];
-  for (const c of [...peCases(corpus), ...moduleCases(corpus)]) {
+  const mods = release === "6.1.0-56-amd64" ? moduleCases61(corpus) : moduleCases612(corpus);
+  for (const c of [...peCases(corpus, release), ...mods, ...imaCases()]) {
     const bytes = applyEdits(readFileSync(join(corpus, c.derivation.base)), c.derivation.edits);
     c.derivation.sha256 = sha256(bytes);
     out.push({ c, bytes });

@@ -4,7 +4,8 @@
  * every kernel log record (/dev/kmsg) that appeared while the case ran.
  *
  *   list.txt lines:  pe <id> <file>            kexec_file_load(fd, -1, "", NO_INITRAMFS)
- *                    module <id> <file> <name> finit_module(fd, "", 0)
+ *                    module <id> <file> <name> [flags]  finit_module(fd, "", flags)
+ *                    ima <id> <xattr file> <content file>
  *
  * First, every module of /preload/list.txt (one path a line) is loaded with
  * finit_module: the initramfs has no modprobe, so this stands in for the
@@ -15,7 +16,17 @@
  * (ids suffixed "@enforced"), so that the soft errors of module_sig_check()
  * (ENODATA, ENOPKG, ENOKEY) show up as "Loading of <reason> is rejected".
  *
+ * Pass 3 (IMA): mounts a tmpfs on /ima, adds every certificate of
+ * /imakeys/list.txt to a keyring "_ima" in the user keyring (Debian has no
+ * CONFIG_INTEGRITY_TRUSTED_KEYRING: IMA finds "_ima" with request_key()),
+ * writes /imakeys/policy to <securityfs>/ima/policy, then for each case writes
+ * the content to a new file, chowns it to 4242 (the policy's fowner), sets
+ * security.ima and opens it O_RDONLY (FILE_CHECK). Audit records reach the
+ * console through kauditd's printk (printk_ratelimit set to 0 first).
+ *
  * Output lines:  @@PRELOAD <file> ret=<n> errno=<n>
+ *                @@IMAKEY <file> ret=<n> errno=<n>
+ *                @@IMAPOLICY ret=<n> errno=<n>
  *                @@CASE <id> ret=<n> errno=<n> cleanup=<n>
  *                @@KMSG <id> <level>,<seq>;<text>
  *                @@DONE
@@ -31,6 +42,8 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef KEXEC_FILE_UNLOAD
@@ -99,14 +112,14 @@ static void run_pe(const char *id, const char *file) {
   drain(id);
 }
 
-static void run_module(const char *id, const char *file, const char *name) {
+static void run_module(const char *id, const char *file, const char *name, int flags) {
   int fd = open(file, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     report(id, -1000, errno, 0);
     return;
   }
   drain(NULL);
-  long r = syscall(SYS_finit_module, fd, "", 0);
+  long r = syscall(SYS_finit_module, fd, "", flags);
   int e = errno;
   long c = 0;
   if (r == 0) c = syscall(SYS_delete_module, name, O_NONBLOCK);
@@ -140,15 +153,104 @@ static void run_all(int enforced) {
   char l[1024], kind[32], id[256], file[512], name[128], tag[300];
   while (fgets(l, sizeof l, f)) {
     name[0] = 0;
-    int n = sscanf(l, "%31s %255s %511s %127s", kind, id, file, name);
+    int flags = 0;
+    int n = sscanf(l, "%31s %255s %511s %127s %d", kind, id, file, name, &flags);
     if (n < 3) continue;
     if (!strcmp(kind, "pe") && !enforced) run_pe(id, file);
     if (!strcmp(kind, "module")) {
       snprintf(tag, sizeof tag, "%s%s", id, enforced ? "@enforced" : "");
-      run_module(tag, file, name);
+      run_module(tag, file, name, flags);
     }
   }
   fclose(f);
+}
+
+static long read_file(const char *path, char *buf, size_t cap) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  long n = 0;
+  for (;;) {
+    ssize_t r = read(fd, buf + n, cap - (size_t)n);
+    if (r <= 0) break;
+    n += r;
+    if ((size_t)n == cap) break;
+  }
+  close(fd);
+  return n;
+}
+
+static void write_str(const char *path, const char *s) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    if (write(fd, s, strlen(s)) < 0) out("@@ERROR write\n");
+    close(fd);
+  }
+}
+
+static char big[1 << 20], big2[1 << 16];
+
+static void run_ima(void) {
+  char l[1024], buf[1200];
+  mkdir("/ima", 0755);
+  if (mount("tmpfs", "/ima", "tmpfs", 0, "mode=0755")) out("@@ERROR cannot mount /ima\n");
+  write_str("/proc/sys/kernel/printk_ratelimit", "0");
+  long ring = syscall(SYS_add_key, "keyring", "_ima", NULL, 0, -4 /* KEY_SPEC_USER_KEYRING */);
+  snprintf(buf, sizeof buf, "@@IMAKEY _ima ret=%ld errno=%d\n", ring, ring < 0 ? errno : 0);
+  out(buf);
+  FILE *f = fopen("/imakeys/list.txt", "r");
+  while (f && fgets(l, sizeof l, f)) {
+    l[strcspn(l, "\n")] = 0;
+    if (!l[0]) continue;
+    long n = read_file(l, big, sizeof big);
+    drain(NULL);
+    long r = syscall(SYS_add_key, "asymmetric", NULL, big, (size_t)(n < 0 ? 0 : n), ring);
+    snprintf(buf, sizeof buf, "@@IMAKEY %s ret=%ld errno=%d\n", l, r < 0 ? -1 : r, r < 0 ? errno : 0);
+    out(buf);
+    drain("imakeys");
+  }
+  if (f) fclose(f);
+  {
+    long n = read_file("/imakeys/policy", big2, sizeof big2 - 1);
+    int fd = open("/sys/kernel/security/ima/policy", O_WRONLY | O_CLOEXEC);
+    long r = fd < 0 ? -1 : write(fd, big2, (size_t)(n < 0 ? 0 : n));
+    int e = errno;
+    if (fd >= 0) close(fd);
+    snprintf(buf, sizeof buf, "@@IMAPOLICY ret=%ld errno=%d\n", r, r < 0 ? e : 0);
+    out(buf);
+    drain("imapolicy");
+  }
+  f = fopen("/cases/list.txt", "r");
+  int i = 0;
+  while (f && fgets(l, sizeof l, f)) {
+    char kind[32], id[256], xfile[512], cfile[512], path[64];
+    if (sscanf(l, "%31s %255s %511s %511s", kind, id, xfile, cfile) != 4 || strcmp(kind, "ima")) continue;
+    long xn = read_file(xfile, big2, sizeof big2);
+    long cn = read_file(cfile, big, sizeof big);
+    snprintf(path, sizeof path, "/ima/%d", i++);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || xn < 0 || cn < 0 || (cn > 0 && write(fd, big, (size_t)cn) != cn)) {
+      report(id, -1000, errno, 0);
+      if (fd >= 0) close(fd);
+      continue;
+    }
+    close(fd);
+    long setup = chown(path, 4242, 4242);
+    if (!setup) setup = setxattr(path, "security.ima", big2, (size_t)xn, 0);
+    if (setup) {
+      snprintf(buf, sizeof buf, "@@SETUP %s errno=%d\n", id, errno);
+      out(buf);
+    }
+    struct timespec pause_ = {0, 300 * 1000 * 1000};
+    nanosleep(&pause_, NULL);
+    drain(NULL);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    int e = errno;
+    if (fd >= 0) close(fd);
+    nanosleep(&pause_, NULL); /* kauditd prints asynchronously */
+    report(id, fd < 0 ? -1 : 0, e, 0);
+    drain(id);
+  }
+  if (f) fclose(f);
 }
 
 int main(void) {
@@ -195,6 +297,7 @@ int main(void) {
   if (fd < 0 || write(fd, "1", 1) != 1) out("@@ERROR cannot set sig_enforce\n");
   if (fd >= 0) close(fd);
   run_all(1);
+  run_ima();
   out("@@DONE\n");
   sync();
   reboot(RB_POWER_OFF);

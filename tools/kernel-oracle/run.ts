@@ -2,8 +2,11 @@
 // oracle case and a static /init (init.c) that runs them, then writes what the
 // kernel said to test/fixtures/real-kernel/<release>.json.
 //
-//   node --import tsx tools/kernel-oracle/run.ts [--shared DIR] [--kernel VMLINUZ]
-//        [--out FILE] [--mem MB] [--timeout SEC] [--keep]
+//   node --import tsx tools/kernel-oracle/run.ts [--release R] [--only ima] [--shared DIR]
+//        [--kernel VMLINUZ] [--out FILE] [--mem MB] [--timeout SEC] [--keep]
+//
+// --release: 6.1.0-56-amd64 (default) or 6.12.117+deb12-amd64. --only ima: boot with the IMA
+// cases alone and replace the "ima" section of the existing fixture (the rest is kept).
 //
 // Needs gcc (static glibc), sbsign and qemu-system-x86_64. One boot, TCG.
 import { execFileSync, spawn } from "node:child_process";
@@ -21,7 +24,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { buildCases, type OracleCase } from "./cases.js";
+import { buildCases, type OracleCase, RELEASES, type Release } from "./cases.js";
 import { sha256 } from "./derivation.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -31,26 +34,40 @@ const { values: args } = parseArgs({
   options: {
     shared: { type: "string", default: process.env.KERNEL_LOCKDOWN_SHARED ?? resolve(REPO, "..", "shared") },
     kernel: { type: "string" },
+    release: { type: "string", default: "6.1.0-56-amd64" },
+    only: { type: "string" },
     out: { type: "string" },
     mem: { type: "string", default: "3072" },
     timeout: { type: "string", default: "900" },
     keep: { type: "boolean", default: false },
-    modules: {
-      type: "string",
-      default: join(REPO, ".bench-cache", "root", "lib", "modules", "6.1.0-56-amd64"),
-    },
+    modules: { type: "string" },
   },
 });
+if (!(args.release! in RELEASES)) throw new Error(`--release: one of ${Object.keys(RELEASES).join(", ")}`);
+if (args.only !== undefined && args.only !== "ima") throw new Error("--only: ima");
+const RELEASE = args.release as Release;
 const SHARED = args.shared!;
 const CORPUS = join(SHARED, "corpus");
-const KERNEL = args.kernel ?? join(CORPUS, "pe", "debian", "vmlinuz-6.1.0-56-amd64.efi");
-const RELEASE = "6.1.0-56-amd64";
-/** Loaded before the cases (no modprobe in the initramfs): what request_module("crypto-sha512") would load. */
-const PRELOAD = ["kernel/crypto/sha512_generic.ko"];
+const KERNEL = args.kernel ?? join(CORPUS, RELEASES[RELEASE].image);
+const MODULES = args.modules ?? join(REPO, ".bench-cache", "root", "lib", "modules", RELEASE);
+/**
+ * Loaded before the cases (no modprobe in the initramfs): what request_module("crypto-sha512") would
+ * load. 6.12 has CONFIG_CRYPTO_SHA512=y.
+ */
+const PRELOAD = RELEASE === "6.1.0-56-amd64" ? ["kernel/crypto/sha512_generic.ko"] : [];
+/** IMA: the policy written to <securityfs>/ima/policy and the certificates added to the _ima keyring. */
+const IMA_POLICY = "appraise func=FILE_CHECK fsmagic=0x01021994 fowner=4242 appraise_type=imasig\n";
+const IMA_KEYS = ["ima/testkeys/ima-test-rsa2048.crt.der", "ima/testkeys/ima-test-ecdsa-p256.crt.der"];
 const OUT = args.out ?? join(REPO, "test", "fixtures", "real-kernel", `${RELEASE}.json`);
-/** The probe battery's command line (spec/PROBES.md), plus verify_pefile.c's pr_debug lines. */
-const CMDLINE =
+/**
+ * The probe battery's command line (spec/PROBES.md), plus verify_pefile.c's pr_debug lines, plus
+ * (IMA) digsig_asymmetric.c's "asymmetric_verify() = <errno>" and ima_appraise.c's.
+ */
+const CMDLINE_PE_MODULES =
   'console=ttyS0 loglevel=1 panic=-1 dyndbg="file kernel/kexec_file.c +p; file crypto/asymmetric_keys/verify_pefile.c +p"';
+const CMDLINE_IMA =
+  'console=ttyS0 loglevel=1 panic=-1 dyndbg="file kernel/kexec_file.c +p; file crypto/asymmetric_keys/verify_pefile.c +p; file security/integrity/digsig_asymmetric.c +p; file security/integrity/digsig.c +p; file security/integrity/ima/ima_appraise.c +p"';
+const CMDLINE = args.only === "ima" || RELEASE !== "6.1.0-56-amd64" ? CMDLINE_IMA : CMDLINE_PE_MODULES;
 
 // ---------------------------------------------------------------- initramfs (newc cpio)
 
@@ -165,6 +182,9 @@ function parseSerial(s: string) {
   let lockdown = "";
   let done = false;
   const preloaded: { file: string; ret: number; errno: string | null }[] = [];
+  const imaKeys: { file: string; ret: number; errno: string | null }[] = [];
+  let imaPolicy: { ret: number; errno: string | null } | null = null;
+  const setup = new Map<string, string>();
   for (const raw of s.split(/\r?\n/)) {
     const l = raw.replace(/\r/g, "");
     const i = l.indexOf("@@");
@@ -173,6 +193,23 @@ function parseSerial(s: string) {
     const kernel = /^@@KERNEL (.*)$/.exec(m);
     const lock = /^@@LOCKDOWN (.*)$/.exec(m);
     const pre = /^@@PRELOAD (\S+) ret=(-?\d+) errno=(\d+)/.exec(m);
+    const ik = /^@@IMAKEY (\S+) ret=(-?\d+) errno=(\d+)/.exec(m);
+    const ip = /^@@IMAPOLICY ret=(-?\d+) errno=(\d+)/.exec(m);
+    const su = /^@@SETUP (\S+) errno=(\d+)/.exec(m);
+    if (ik) {
+      const ret = Number(ik[2]);
+      imaKeys.push({ file: ik[1]!, ret: ret < 0 ? -1 : 0, errno: ret < 0 ? errnoName(Number(ik[3])) : null });
+      continue;
+    }
+    if (ip) {
+      const ret = Number(ip[1]);
+      imaPolicy = { ret, errno: ret < 0 ? errnoName(Number(ip[2])) : null };
+      continue;
+    }
+    if (su) {
+      setup.set(su[1]!, errnoName(Number(su[2])));
+      continue;
+    }
     const run = /^@@CASE (\S+) ret=(-?\d+) errno=(\d+)/.exec(m);
     const rec = /^@@KMSG (\S+) (\d),\d+;(.*)$/.exec(m);
     if (kernel) release = kernel[1]!.trim();
@@ -187,13 +224,15 @@ function parseSerial(s: string) {
       logs.set(run[1]!, log);
       runs.set(run[1]!, { ret, errno: ret < 0 ? errnoName(Number(run[3])) : null, log });
     } else if (rec) {
-      // kexec's segment placement lines carry hashed pointers (different every boot) and say nothing here
+      // kexec's segment placement lines carry hashed pointers (different every boot) and say nothing here;
+      // the audit records' timestamps and inode numbers differ every boot
       if (/kexec_file: Loading segment/.test(rec[3]!)) continue;
+      rec[3] = rec[3]!.replace(/audit\(\d+\.\d+:\d+\)/, "audit(…)");
       if (!logs.has(rec[1]!)) logs.set(rec[1]!, []);
       logs.get(rec[1]!)!.push(`<${rec[2]}>${rec[3]}`);
     }
   }
-  return { runs, logs, release, lockdown, done, preloaded };
+  return { runs, logs, release, lockdown, done, preloaded, imaKeys, imaPolicy, setup };
 }
 
 const SOFT: Record<string, string> = {
@@ -230,7 +269,7 @@ function signatureErrno(c: OracleCase, run: Run, enforced?: Run): { errno: strin
 async function main() {
   const work = mkdtempSync(join(tmpdir(), "kernel-oracle-"));
   try {
-    const cases = buildCases(CORPUS);
+    const cases = buildCases(CORPUS, RELEASE).filter(({ c }) => !args.only || c.kind === args.only);
     process.stderr.write(`${cases.length} cases\n`);
     const init = join(work, "init");
     execFileSync("gcc", ["-static", "-O2", "-Wall", "-o", init, join(HERE, "init.c")], { stdio: "inherit" });
@@ -240,17 +279,39 @@ async function main() {
       { name: "dev", mode: 0o40755 },
       { name: "cases", mode: 0o40755 },
       { name: "init", mode: 0o100755, data: readFileSync(init) },
+      { name: "imakeys", mode: 0o40755 },
+      { name: "imakeys/policy", mode: 0o100644, data: Buffer.from(IMA_POLICY) },
     ];
+    const imaKeys = IMA_KEYS.map((k, i) => {
+      entries.push({ name: `imakeys/${i}.der`, mode: 0o100644, data: readFileSync(join(CORPUS, k)) });
+      return { file: k, name: `/imakeys/${i}.der` };
+    });
+    entries.push({
+      name: "imakeys/list.txt",
+      mode: 0o100644,
+      data: Buffer.from(imaKeys.map((k) => `${k.name}\n`).join("")),
+    });
     const list: string[] = [];
     cases.forEach(({ c, bytes }, i) => {
       const file = `/cases/${i}.bin`;
       entries.push({ name: file.slice(1), mode: 0o100644, data: bytes });
-      list.push(`${c.kind} ${c.id} ${file}${c.module ? ` ${c.module}` : ""}`);
+      if (c.kind === "ima") {
+        const content = `/cases/${i}.content`;
+        entries.push({
+          name: content.slice(1),
+          mode: 0o100644,
+          data: readFileSync(join(CORPUS, c.content!)),
+        });
+        list.push(`ima ${c.id} ${file} ${content}`);
+      } else
+        list.push(
+          `${c.kind} ${c.id} ${file}${c.module ? ` ${c.module}` : ""}${c.flags ? ` ${c.flags}` : ""}`,
+        );
     });
     entries.push({ name: "cases/list.txt", mode: 0o100644, data: Buffer.from(`${list.join("\n")}\n`) });
     entries.push({ name: "preload", mode: 0o40755 });
     const preload = PRELOAD.map((p) => {
-      const data = readFileSync(join(args.modules!, p));
+      const data = readFileSync(join(MODULES, p));
       const name = `preload/${p.split("/").pop()}`;
       entries.push({ name, mode: 0o100644, data });
       return { name, path: p, sha256: sha256(data) };
@@ -267,32 +328,109 @@ async function main() {
     const serial = await boot(initrd, serialLog);
     const p = parseSerial(serial);
     if (!p.done) throw new Error(`the guest did not finish (serial log: ${serialLog})`);
-    const out = cases.map(({ c }) => {
-      const run = p.runs.get(c.id);
-      if (!run) throw new Error(`no result for ${c.id}`);
-      const enforced = c.kind === "module" ? p.runs.get(`${c.id}@enforced`) : undefined;
-      const sig = signatureErrno(c, run, enforced);
-      return {
-        id: c.id,
-        kind: c.kind,
-        ...(c.module ? { module: c.module } : {}),
-        derivation: c.derivation,
-        syscall: { ret: run.ret, errno: run.errno },
-        ...(enforced ? { enforcedSyscall: { ret: enforced.ret, errno: enforced.errno } } : {}),
-        kernelErrno: sig.errno,
-        errnoFrom: sig.how,
-        log: run.log,
-        ...(enforced ? { enforcedLog: enforced.log } : {}),
-      };
-    });
+    const out = cases
+      .filter(({ c }) => c.kind !== "ima")
+      .map(({ c }) => {
+        const run = p.runs.get(c.id);
+        if (!run) throw new Error(`no result for ${c.id}`);
+        const enforced = c.kind === "module" ? p.runs.get(`${c.id}@enforced`) : undefined;
+        const sig = signatureErrno(c, run, enforced);
+        return {
+          id: c.id,
+          kind: c.kind,
+          ...(c.module ? { module: c.module } : {}),
+          ...(c.flags ? { flags: c.flags } : {}),
+          derivation: c.derivation,
+          syscall: { ret: run.ret, errno: run.errno },
+          ...(enforced ? { enforcedSyscall: { ret: enforced.ret, errno: enforced.errno } } : {}),
+          kernelErrno: sig.errno,
+          errnoFrom: sig.how,
+          log: run.log,
+          ...(enforced ? { enforcedLog: enforced.log } : {}),
+        };
+      });
+    const imaCases = cases
+      .filter(({ c }) => c.kind === "ima")
+      .map(({ c }) => {
+        const run = p.runs.get(c.id);
+        if (!run) throw new Error(`no result for ${c.id}`);
+        let errno: string | null = null;
+        let errnoFrom: string | null = null;
+        let cause: string | null = null;
+        for (const l of run.log) {
+          const m = /asymmetric_verify\(\) = (-?\d+)/.exec(l);
+          if (m) {
+            errno = Number(m[1]) === 0 ? null : errnoName(Number(m[1]));
+            errnoFrom = "'asymmetric_verify() = N' (pr_debug)";
+          }
+          // request_asymmetric_key() hides -EACCES/-ENOTDIR/-EAGAIN as -ENOKEY after this pr_err;
+          // asymmetric_verify() returns it before its pr_debug
+          const u = /Request for unknown key .* err (-?\d+)/.exec(l);
+          if (u) {
+            errno = [-13, -20, -11].includes(Number(u[1])) ? "ENOKEY" : errnoName(Number(u[1]));
+            errnoFrom = `'Request for unknown key ... err ${u[1]}' (request_asymmetric_key() pr_err; -EAGAIN -> -ENOKEY)`;
+          }
+          const k = /cause=("?)([^" ]+)\1/.exec(l);
+          if (k) cause = k[2]!;
+        }
+        return {
+          id: c.id,
+          content: c.content,
+          xattr: c.derivation,
+          setupErrno: p.setup.get(c.id) ?? null,
+          open: { ret: run.ret, errno: run.errno },
+          accept: run.ret === 0,
+          signatureCheck: run.log.some((l) => /asymmetric_verify\(\) = /.test(l)),
+          kernelErrno: errno,
+          errnoFrom:
+            errnoFrom ?? "no errno printed: no signature check ran, or it returned before its pr_debug",
+          cause,
+          log: run.log,
+        };
+      });
+    const ima = {
+      cmdline: CMDLINE_IMA,
+      policy: IMA_POLICY.trim(),
+      keyring: p.imaKeys.find((k) => k.file === "_ima") ?? null,
+      keys: imaKeys.map((k) => ({
+        cert: k.file,
+        result: (({ ret, errno }) => ({ ret, errno }))(
+          p.imaKeys.find((y) => y.file === k.name) ?? { ret: -1, errno: "not run" },
+        ),
+      })),
+      keyLog: p.logs.get("imakeys") ?? [],
+      policyWrite: p.imaPolicy,
+      policyLog: p.logs.get("imapolicy") ?? [],
+      note:
+        "Files on tmpfs owned by 4242, security.ima set with setxattr(), opened O_RDONLY. kernelErrno: the last " +
+        "'integrity: asymmetric_verify() = N' (digsig_asymmetric.c pr_debug, printed only once the key is found), " +
+        "or ENOKEY after request_asymmetric_key()'s 'Request for unknown key', else null (see errnoFrom); cause: the integrity audit record's cause= (kauditd printk, no auditd); accept: " +
+        "open() succeeded. Audit timestamps are replaced by '…'.",
+      cases: imaCases,
+    };
+    if (args.only === "ima") {
+      const old = JSON.parse(readFileSync(OUT, "utf8"));
+      old.ima = { release: p.release, bootSeconds: Math.round((Date.now() - t0) / 1000), ...ima };
+      writeFileSync(OUT, `${JSON.stringify(old, null, 1)}\n`);
+      process.stderr.write(`wrote the ima section of ${OUT}\n`);
+      for (const o of imaCases)
+        process.stderr.write(
+          `${o.id.padEnd(40)} ${o.accept ? "accept" : "refuse"} ${o.kernelErrno} ${o.cause}\n`,
+        );
+      return;
+    }
     const bootLog = p.logs.get("boot") ?? [];
     const fixture = {
       kernel: RELEASE,
       release: p.release,
-      image: "pe/debian/vmlinuz-6.1.0-56-amd64.efi",
+      image: RELEASES[RELEASE].image,
       machine: `qemu-system-x86_64 -m ${args.mem} -smp 1 -nographic -nic none -cpu max (TCG, SeaBIOS, -kernel direct boot)`,
       cmdline: CMDLINE,
       lockdown: p.lockdown,
+      kernelConfig:
+        RELEASE === "6.1.0-56-amd64"
+          ? "CONFIG_MODULE_COMPRESS_NONE, CONFIG_CRYPTO_SHA512=m, CONFIG_CRYPTO_ECDSA not set"
+          : "CONFIG_MODULE_DECOMPRESS=y (xz), CONFIG_CRYPTO_SHA512=y, CONFIG_CRYPTO_ECDSA=y",
       preloaded: preload.map((x) => ({
         module: `lib/modules/${RELEASE}/${x.path}`,
         sha256: x.sha256,
@@ -309,11 +447,16 @@ async function main() {
         "enforced) from the second run with sig_enforce=1 ('Loading of <reason> is rejected').",
       bootSeconds: Math.round((Date.now() - t0) / 1000),
       cases: out,
+      ima,
     };
     mkdirSync(dirname(OUT), { recursive: true });
     writeFileSync(OUT, `${JSON.stringify(fixture, null, 1)}\n`);
     process.stderr.write(`wrote ${OUT}\n`);
     for (const o of out) process.stderr.write(`${o.id.padEnd(56)} ${String(o.kernelErrno)}\n`);
+    for (const o of imaCases)
+      process.stderr.write(
+        `${o.id.padEnd(56)} ${o.accept ? "accept" : "refuse"} ${o.kernelErrno} ${o.cause}\n`,
+      );
   } finally {
     if (!args.keep) rmSync(work, { recursive: true, force: true });
     else process.stderr.write(`kept ${work}\n`);
