@@ -254,6 +254,17 @@ function signatureErrno(c: OracleCase, run: Run, enforced?: Run): { errno: strin
       how: "kexec_file_load failed before the signature check",
     };
   }
+  // A soft signature error (not enforced) lets the load go on, and it may then fail for another reason
+  // (an xz file passed without MODULE_INIT_COMPRESSED_FILE: "Invalid ELF header magic"): the enforced
+  // run names the signature's errno.
+  for (const l of run.ret < 0 ? (enforced?.log ?? []) : []) {
+    const m = /Loading of (.*) is rejected/.exec(l);
+    if (m && SOFT[m[1]!])
+      return {
+        errno: SOFT[m[1]!]!,
+        how: `enforced: "Loading of ${m[1]} is rejected" (unenforced, the load went on and failed: ${run.errno})`,
+      };
+  }
   if (run.ret < 0) return { errno: run.errno, how: "finit_module errno (a hard error of module_sig_check)" };
   if (!enforced) return { errno: "unknown", how: "no enforced run" };
   if (enforced.ret === 0) return { errno: null, how: "loads with sig_enforce=1" };
