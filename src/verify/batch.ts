@@ -101,6 +101,7 @@ export function poolSize(count: number, workers?: number): number {
 export class VerifyPool {
   private readonly workers: Worker[] = [];
   private busy = false;
+  private broken = false;
   private local: Keyrings | undefined;
 
   /**
@@ -123,6 +124,7 @@ export class VerifyPool {
    */
   async *run(paths: Iterable<string>, opts: BatchOptions = {}): AsyncGenerator<BatchItem> {
     if (this.busy) throw new Error("VerifyPool.run() is already running");
+    if (this.broken) throw new Error("VerifyPool: a worker thread died; close this pool");
     this.busy = true;
     const source = paths[Symbol.iterator]();
     const taken: string[] = [];
@@ -135,6 +137,11 @@ export class VerifyPool {
     const onError = (e: unknown) => {
       failure = e instanceof Error ? e : new Error(String(e));
       wake?.();
+    };
+    const onWorkerError = (e: unknown) => {
+      this.broken = true; // a dead worker never answers its chunks
+      onError(e);
+      drained?.();
     };
     const pull = (): number | undefined => {
       if (nextIn < taken.length) return nextIn++;
@@ -171,14 +178,22 @@ export class VerifyPool {
       }
       return out;
     };
+    // Chunks sent and not answered yet: a run ends only when its workers are idle, so that no late
+    // reply of this run lands in the next one.
+    let inFlight = 0;
+    let drained: (() => void) | undefined;
     const feed = (w: Worker) => {
       const jobs = chunk().map(job);
-      if (jobs.length) w.postMessage({ jobs });
+      if (!jobs.length) return;
+      inFlight++;
+      w.postMessage({ jobs });
     };
     const onMessage = (w: Worker) => (m: { replies: WorkerReply[] }) => {
+      inFlight--;
       for (const r of m.replies) results.set(r.index, r.item);
       feed(w);
       wake?.();
+      if (inFlight === 0) drained?.();
     };
     // The calling thread verifies chunks too, yielding to the event loop between files.
     this.local ??= keyringsFromAnchors(this.anchors, this.version);
@@ -198,7 +213,7 @@ export class VerifyPool {
     const handlers = this.workers.map((w) => [w, onMessage(w)] as const);
     for (const [w, h] of handlers) {
       w.on("message", h);
-      w.on("error", onError);
+      w.on("error", onWorkerError);
       feed(w);
       feed(w); // two chunks in flight: a worker never waits for the next one
     }
@@ -221,9 +236,13 @@ export class VerifyPool {
     } finally {
       stop = true;
       await localWork;
+      if (inFlight > 0 && !this.broken)
+        await new Promise<void>((r) => {
+          drained = r;
+        });
       for (const [w, h] of handlers) {
         w.off("message", h);
-        w.off("error", onError);
+        w.off("error", onWorkerError);
       }
       this.busy = false;
     }
