@@ -48,30 +48,36 @@ const SHA3 = new Set(["sha3-256", "sha3-384", "sha3-512"]);
 
 interface RsaKey {
   kind: "rsa";
-  /** The modulus and the modulus minus one, big-endian, exactly keySize bytes. */
-  n: Uint8Array;
-  nMinus1: Uint8Array;
+  n: bigint;
+  e: bigint;
+  /** ctx->key_size: mpi_get_size(n), whole 64-bit limbs (lib/mpi), the signature's required length. */
   keySize: number;
-  node: KeyObject;
+  /** OpenSSL's view of the key, when it takes it and its size is keySize (else BigInt arithmetic). */
+  node: KeyObject | undefined;
 }
 
-/** Big-endian comparison of equal-length byte strings. */
-function cmp(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
+/** Big-endian unsigned bytes -> bigint (leading zeros allowed). */
+function big(b: Uint8Array): bigint {
+  return b.length ? BigInt(`0x${Buffer.from(b).toString("hex")}`) : 0n;
 }
 
-function minusOne(n: Uint8Array): Uint8Array {
-  const r = new Uint8Array(n);
-  for (let i = r.length - 1; i >= 0; i--) {
-    if (r[i]! > 0) {
-      r[i] = r[i]! - 1;
-      break;
-    }
-    r[i] = 0xff;
+function modPow(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n % m;
+  b %= m;
+  for (; e > 0n; e >>= 1n) {
+    if (e & 1n) r = (r * b) % m;
+    b = (b * b) % m;
   }
   return r;
 }
+
+/** Without leading zero bytes. */
+function stripZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return b.subarray(i);
+}
+
 interface EcKey {
   kind: "ec";
   curve: string;
@@ -101,21 +107,29 @@ function loadKey(pub: PublicKeyInfo, v: KernelVersion): RsaKey | EcKey | ErrnoNa
     if (pub.pkeyAlgo === "rsa") {
       const t = expect(pub.key, 0, pub.key.length, TAG.SEQUENCE, "RSAPublicKey");
       const c = new Cursor(pub.key, t);
-      const nb = bytes(pub.key, c.next(TAG.INTEGER, "n"));
-      c.next(TAG.INTEGER, "e");
-      let i = 0;
-      while (i < nb.length && nb[i] === 0) i++;
-      const keySize = nb.length - i;
-      // rsa_check_key_length()
-      if (![512, 1024, 1536, 2048, 3072, 4096].includes(keySize * 8)) r = "EINVAL";
-      else
-        r = {
-          kind: "rsa",
-          n: nb.subarray(i),
-          nMinus1: minusOne(nb.subarray(i)),
-          keySize,
-          node: createPublicKey({ key: Buffer.from(pub.spki), format: "der", type: "spki" }),
-        };
+      const nRaw = bytes(pub.key, c.next(TAG.INTEGER, "n"));
+      const eRaw = bytes(pub.key, c.next(TAG.INTEGER, "e"));
+      const n = stripZeros(nRaw);
+      const e = stripZeros(eRaw);
+      // rsa_helper.c rsa_get_n() / rsa_get_e(): values required, e no longer than n (raw lengths)
+      if (nRaw.length === 0 || eRaw.length === 0 || eRaw.length > nRaw.length) r = "EINVAL";
+      // rsa_set_pub_key(): mpi_read_raw_data() gives NULL over MAX_EXTERN_MPI_BITS -> -ENOMEM
+      else if (e.length * 8 > 16384 || n.length * 8 > 16384) r = "ENOMEM";
+      else {
+        // rsa_check_key_length(mpi_get_size(n) << 3): mpi_get_size() counts whole 64-bit limbs
+        const keySize = Math.ceil(n.length / 8) * 8;
+        if (![512, 1024, 1536, 2048, 3072, 4096].includes(keySize * 8)) r = "EINVAL";
+        else {
+          let node: KeyObject | undefined;
+          if (n.length === keySize)
+            try {
+              node = createPublicKey({ key: Buffer.from(pub.spki), format: "der", type: "spki" });
+            } catch {
+              node = undefined; // OpenSSL refuses keys the kernel takes (e.g. an even modulus)
+            }
+          r = { kind: "rsa", n: big(n), e: big(e), keySize, node };
+        }
+      }
     } else if (pub.pkeyAlgo.startsWith("ecdsa-")) {
       const c = CURVES[pub.pkeyAlgo];
       const curve = c && (!c.since || c.since === v) ? c : undefined;
@@ -176,20 +190,32 @@ export function publicKeyVerify(pub: PublicKeyInfo, sig: SignatureToCheck, v: Ke
   return key.kind === "rsa" ? rsaVerify(key, sig, v) : ecVerify(key, sig);
 }
 
+/**
+ * s^e mod n as rsa_enc() writes it: keySize bytes, big-endian, right-aligned
+ * (mpi_write_to_sgl()). OpenSSL when it has the key, BigInt otherwise or when
+ * OpenSSL refuses the operation (the kernel's mpi_powm() refuses none).
+ */
+function rsaPublic(key: RsaKey, sBytes: Uint8Array, s: bigint): Uint8Array {
+  if (key.node)
+    try {
+      return publicDecrypt({ key: key.node, padding: constants.RSA_NO_PADDING }, sBytes);
+    } catch {
+      // fall through
+    }
+  const hex = modPow(s, key.e, key.n).toString(16).padStart(key.keySize * 2, "0");
+  return Buffer.from(hex, "hex");
+}
+
 /** pkcs1pad_verify() + rsa_enc() + pkcs1pad_verify_complete(). */
 function rsaVerify(key: RsaKey, sig: SignatureToCheck, v: KernelVersion): VerifyOutcome {
   if (sig.digest.length === 0) return no("EINVAL", "empty digest");
   if (sig.s.length !== key.keySize)
     return no("EINVAL", `signature is ${sig.s.length} bytes, key is ${key.keySize}`);
-  // rsa.c: 6.1 requires s < n; 6.12 (rsa_check_payload()) 1 < s < n - 1
-  const s = sig.s;
-  let small = true;
-  for (let i = 0; i < s.length - 1 && small; i++) small = s[i] === 0;
-  const tooBig = v === "6.1" ? cmp(s, key.n) >= 0 : cmp(s, key.nMinus1) >= 0;
-  if (tooBig || (v === "6.12" && small && s[s.length - 1]! <= 1))
+  // rsa.c _rsa_enc(): 6.1 requires s < n; 6.12 (rsa_check_payload()) 1 < s < n - 1
+  const s = big(sig.s);
+  if (v === "6.1" ? s >= key.n : s <= 1n || s >= key.n - 1n)
     return no("EINVAL", "signature value out of range for the key");
-  const em = publicDecrypt({ key: key.node, padding: constants.RSA_NO_PADDING }, sig.s);
-  if (em.length !== key.keySize) return no("EINVAL", "bad RSA output length");
+  const em = rsaPublic(key, sig.s, s);
   if (em[0] !== 0x00) return no("EINVAL", "decrypted signature has no leading zero byte");
   const out = em.subarray(1);
   if (out[0] !== 0x01) return no("EBADMSG", "decrypted signature is not PKCS#1 type 1");
