@@ -202,7 +202,9 @@ function rsaPublic(key: RsaKey, sBytes: Uint8Array, s: bigint): Uint8Array {
     } catch {
       // fall through
     }
-  const hex = modPow(s, key.e, key.n).toString(16).padStart(key.keySize * 2, "0");
+  const hex = modPow(s, key.e, key.n)
+    .toString(16)
+    .padStart(key.keySize * 2, "0");
   return Buffer.from(hex, "hex");
 }
 
