@@ -373,8 +373,12 @@ function toPe32(img: Uint8Array): Uint8Array {
   return new Uint8Array(out);
 }
 
-/** Builds every case into `dir`. */
-export function buildHeldout(dir: string): HeldoutCase[] {
+/**
+ * Builds every case into `dir`. `peBase`: the unsigned image the PE cases are made from (default the shared corpus's fbx64). The
+ * kernel oracle (tools/kernel-oracle/heldout.ts) passes an unsigned bzImage, so that kexec_file_load()'s
+ * bzImage64_probe() lets the case reach the signature check.
+ */
+export function buildHeldout(dir: string, opts: { peBase?: string } = {}): HeldoutCase[] {
   mkdirSync(dir, { recursive: true });
   const cases: HeldoutCase[] = [];
   const add = (c: HeldoutCase) => cases.push(c);
@@ -434,7 +438,7 @@ export function buildHeldout(dir: string): HeldoutCase[] {
   >;
 
   buildModules(K, add, tryBuild, P);
-  buildPe(K, add, tryBuild, P);
+  buildPe(K, add, tryBuild, P, opts.peBase);
   buildIma(K, add, tryBuild, P);
   return cases;
 }
@@ -1157,8 +1161,13 @@ function buildModules(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (
 
 // --- PE --------------------------------------------------------------------------------------
 
-function buildPe(K: Record<string, Key>, add: Add, tryBuild: TryBuild, P: (n: string) => string) {
-  const unsigned = join(CORPUS, "pe/variants/fbx64.unsigned.efi");
+function buildPe(
+  K: Record<string, Key>,
+  add: Add,
+  tryBuild: TryBuild,
+  P: (n: string) => string,
+  unsigned = join(CORPUS, "pe/variants/fbx64.unsigned.efi"),
+) {
   const CA = join(CORPUS, "pe/testkeys/test-ca.pem");
   const SIGNER = {
     key: join(CORPUS, "pe/testkeys/test-signer.key"),

@@ -5,7 +5,11 @@
  *
  *   list.txt lines:  pe <id> <file>            kexec_file_load(fd, -1, "", NO_INITRAMFS)
  *                    module <id> <file> <name> [flags]  finit_module(fd, "", flags)
- *                    ima <id> <xattr file> <content file>
+ *                    ima <id> <xattr file> <content file> [cert,cert...|-]
+ *
+ * An ima line with certificates (run.ts --inputs) empties the "_ima" keyring
+ * (KEYCTL_CLEAR) and adds just those before its case (@@IMAKEY <id>:<cert>
+ * lines); without, the case sees the /imakeys/list.txt certificates.
  *
  * First, every module of /preload/list.txt (one path a line) is loaded with
  * finit_module: the initramfs has no modprobe, so this stands in for the
@@ -189,6 +193,27 @@ static void write_str(const char *path, const char *s) {
 
 static char big[1 << 20], big2[1 << 16];
 
+#ifndef KEYCTL_CLEAR
+#define KEYCTL_CLEAR 7
+#endif
+
+/* Empties ring and adds the comma-separated certificate files of list (tagged id:<file>). */
+static void case_keys(long ring, const char *id, char *list) {
+  char buf[1200];
+  long c = syscall(SYS_keyctl, KEYCTL_CLEAR, ring);
+  snprintf(buf, sizeof buf, "@@IMAKEY %s:clear ret=%ld errno=%d\n", id, c, c < 0 ? errno : 0);
+  out(buf);
+  for (char *save = NULL, *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+    if (!strcmp(f, "-")) continue; /* no certificate at all */
+    long n = read_file(f, big, sizeof big);
+    drain(NULL);
+    long r = syscall(SYS_add_key, "asymmetric", NULL, big, (size_t)(n < 0 ? 0 : n), ring);
+    snprintf(buf, sizeof buf, "@@IMAKEY %s:%s ret=%ld errno=%d\n", id, f, r < 0 ? -1 : r, r < 0 ? errno : 0);
+    out(buf);
+    drain(id);
+  }
+}
+
 static void run_ima(void) {
   char l[1024], buf[1200];
   mkdir("/ima", 0755);
@@ -222,8 +247,10 @@ static void run_ima(void) {
   f = fopen("/cases/list.txt", "r");
   int i = 0;
   while (f && fgets(l, sizeof l, f)) {
-    char kind[32], id[256], xfile[512], cfile[512], path[64];
-    if (sscanf(l, "%31s %255s %511s %511s", kind, id, xfile, cfile) != 4 || strcmp(kind, "ima")) continue;
+    char kind[32], id[256], xfile[512], cfile[512], certs[2048], path[64];
+    int fields = sscanf(l, "%31s %255s %511s %511s %2047s", kind, id, xfile, cfile, certs);
+    if (fields < 4 || strcmp(kind, "ima")) continue;
+    if (fields == 5) case_keys(ring, id, certs);
     long xn = read_file(xfile, big2, sizeof big2);
     long cn = read_file(cfile, big, sizeof big);
     snprintf(path, sizeof path, "/ima/%d", i++);

@@ -7,6 +7,8 @@
 //
 // --release: 6.1.0-56-amd64 (default) or 6.12.117+deb12-amd64. --only ima: boot with the IMA
 // cases alone and replace the "ima" section of the existing fixture (the rest is kept).
+// --inputs FILE: run ready files instead of the derived cases (a JSON list of InputCase, as
+// heldout.ts writes it) and write the kernel's answers to --out (required) as InputResults.
 //
 // Needs gcc (static glibc), sbsign and qemu-system-x86_64. One boot, TCG.
 import { execFileSync, spawn } from "node:child_process";
@@ -41,8 +43,10 @@ const { values: args } = parseArgs({
     timeout: { type: "string", default: "900" },
     keep: { type: "boolean", default: false },
     modules: { type: "string" },
+    inputs: { type: "string" },
   },
 });
+if (args.inputs !== undefined && args.out === undefined) throw new Error("--inputs needs --out");
 if (!(args.release! in RELEASES)) throw new Error(`--release: one of ${Object.keys(RELEASES).join(", ")}`);
 if (args.only !== undefined && args.only !== "ima") throw new Error("--only: ima");
 const RELEASE = args.release as Release;
@@ -67,7 +71,44 @@ const CMDLINE_PE_MODULES =
   'console=ttyS0 loglevel=1 panic=-1 dyndbg="file kernel/kexec_file.c +p; file crypto/asymmetric_keys/verify_pefile.c +p"';
 const CMDLINE_IMA =
   'console=ttyS0 loglevel=1 panic=-1 dyndbg="file kernel/kexec_file.c +p; file crypto/asymmetric_keys/verify_pefile.c +p; file security/integrity/digsig_asymmetric.c +p; file security/integrity/digsig.c +p; file security/integrity/ima/ima_appraise.c +p"';
-const CMDLINE = args.only === "ima" || RELEASE !== "6.1.0-56-amd64" ? CMDLINE_IMA : CMDLINE_PE_MODULES;
+const CMDLINE =
+  args.only === "ima" || args.inputs !== undefined || RELEASE !== "6.1.0-56-amd64"
+    ? CMDLINE_IMA
+    : CMDLINE_PE_MODULES;
+
+/** --inputs: one ready file for the kernel (absolute paths). */
+export interface InputCase {
+  id: string;
+  kind: "pe" | "module" | "ima";
+  /** PE image, module, or (IMA) the security.ima value. */
+  file: string;
+  /** Module name for delete_module(). */
+  module?: string;
+  /** finit_module() flags (4 = MODULE_INIT_COMPRESSED_FILE). */
+  flags?: number;
+  /** IMA: the file content. */
+  content?: string;
+  /** IMA: the DER certificates the _ima keyring holds for this case alone. */
+  certs?: string[];
+}
+
+function loadInputs(path: string): { c: OracleCase & { input: InputCase }; bytes: Uint8Array }[] {
+  const list: InputCase[] = JSON.parse(readFileSync(path, "utf8"));
+  return list.map((i) => {
+    const bytes = new Uint8Array(readFileSync(i.file));
+    return {
+      c: {
+        id: i.id,
+        kind: i.kind,
+        ...(i.module ? { module: i.module } : {}),
+        ...(i.flags ? { flags: i.flags } : {}),
+        derivation: { base: i.file, description: "input file", edits: [], sha256: sha256(bytes) },
+        input: i,
+      },
+      bytes,
+    };
+  });
+}
 
 // ---------------------------------------------------------------- initramfs (newc cpio)
 
@@ -275,12 +316,124 @@ function signatureErrno(c: OracleCase, run: Run, enforced?: Run): { errno: strin
   return { errno: `unknown (enforced ${enforced.errno})`, how: "enforced run failed without a reason line" };
 }
 
+// ---------------------------------------------------------------- --inputs results
+
+/** What the kernel said about one input (--inputs). */
+export interface InputResult {
+  id: string;
+  kind: "pe" | "module" | "ima";
+  flags?: number;
+  sha256: string;
+  syscall: { ret: number; errno: string | null };
+  enforcedSyscall?: { ret: number; errno: string | null };
+  /** The signature check's errno (null: accepted); IMA: the asymmetric_verify() errno or ENOKEY. */
+  kernelErrno: string | null;
+  errnoFrom: string;
+  /** IMA: open() succeeded; the audit cause; whether a signature check printed its result; key loads. */
+  accept?: boolean;
+  cause?: string | null;
+  signatureCheck?: boolean;
+  keys?: { file: string; ret: number; errno: string | null }[];
+  log: string[];
+  enforcedLog?: string[];
+}
+
+function writeInputResults(
+  cases: { c: OracleCase & { input?: InputCase }; bytes: Uint8Array }[],
+  p: ReturnType<typeof parseSerial>,
+  serial: string,
+  t0: number,
+): void {
+  const results: InputResult[] = cases.map(({ c }) => {
+    const run = p.runs.get(c.id);
+    const base = {
+      id: c.id,
+      kind: c.kind,
+      ...(c.flags ? { flags: c.flags } : {}),
+      sha256: c.derivation.sha256,
+    };
+    if (!run)
+      return {
+        ...base,
+        syscall: { ret: -1, errno: "no result" },
+        kernelErrno: "no result",
+        errnoFrom: "",
+        log: [],
+      };
+    if (c.kind !== "ima") {
+      const enforced = c.kind === "module" ? p.runs.get(`${c.id}@enforced`) : undefined;
+      const sig = signatureErrno(c, run, enforced);
+      return {
+        ...base,
+        syscall: { ret: run.ret, errno: run.errno },
+        ...(enforced ? { enforcedSyscall: { ret: enforced.ret, errno: enforced.errno } } : {}),
+        kernelErrno: sig.errno,
+        errnoFrom: sig.how,
+        log: run.log,
+        ...(enforced ? { enforcedLog: enforced.log } : {}),
+      };
+    }
+    let errno: string | null = null;
+    let errnoFrom = "no errno printed: no signature check ran, or it returned before its pr_debug";
+    let cause: string | null = null;
+    for (const l of run.log) {
+      const m = /asymmetric_verify\(\) = (-?\d+)/.exec(l);
+      if (m) {
+        errno = Number(m[1]) === 0 ? null : errnoName(Number(m[1]));
+        errnoFrom = "'asymmetric_verify() = N' (pr_debug)";
+      }
+      const u = /Request for unknown key .* err (-?\d+)/.exec(l);
+      if (u) {
+        errno = [-13, -20, -11].includes(Number(u[1])) ? "ENOKEY" : errnoName(Number(u[1]));
+        errnoFrom = `'Request for unknown key ... err ${u[1]}'`;
+      }
+      const k = /cause=("?)([^" ]+)\1/.exec(l);
+      if (k) cause = k[2]!;
+    }
+    const keys = [...serial.matchAll(/@@IMAKEY (\S+?):(\S+) ret=(-?\d+) errno=(\d+)/g)]
+      .filter((m) => m[1] === c.id && m[2] !== "clear")
+      .map((m) => ({
+        file: m[2]!,
+        ret: Number(m[3]) < 0 ? -1 : 0,
+        errno: Number(m[3]) < 0 ? errnoName(Number(m[4])) : null,
+      }));
+    return {
+      ...base,
+      syscall: { ret: run.ret, errno: run.errno },
+      kernelErrno: errno,
+      errnoFrom,
+      accept: run.ret === 0,
+      cause,
+      signatureCheck: run.log.some((l) => /asymmetric_verify\(\) = /.test(l)),
+      keys,
+      log: run.log,
+    };
+  });
+  const bootLog = p.logs.get("boot") ?? [];
+  const doc = {
+    kernel: RELEASE,
+    release: p.release,
+    cmdline: CMDLINE,
+    lockdown: p.lockdown,
+    imaPolicy: IMA_POLICY.trim(),
+    imaPolicyWrite: p.imaPolicy,
+    preloaded: p.preloaded,
+    bootKeyLines: bootLog.filter((l) => /X\.509|keyring|Lockdown|integrity:|Secure boot/i.test(l)),
+    bootSeconds: Math.round((Date.now() - t0) / 1000),
+    results,
+  };
+  writeFileSync(args.out!, `${JSON.stringify(doc, null, 1)}\n`);
+  process.stderr.write(`wrote ${args.out} (${results.length} inputs)\n`);
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), "kernel-oracle-"));
   try {
-    const cases = buildCases(CORPUS, RELEASE).filter(({ c }) => !args.only || c.kind === args.only);
+    const cases: { c: OracleCase & { input?: InputCase }; bytes: Uint8Array }[] = args.inputs
+      ? loadInputs(args.inputs)
+      : buildCases(CORPUS, RELEASE).filter(({ c }) => !args.only || c.kind === args.only);
     process.stderr.write(`${cases.length} cases\n`);
     const init = join(work, "init");
     execFileSync("gcc", ["-static", "-O2", "-Wall", "-o", init, join(HERE, "init.c")], { stdio: "inherit" });
@@ -311,9 +464,14 @@ async function main() {
         entries.push({
           name: content.slice(1),
           mode: 0o100644,
-          data: readFileSync(join(CORPUS, c.content!)),
+          data: readFileSync(c.input ? c.input.content! : join(CORPUS, c.content!)),
         });
-        list.push(`ima ${c.id} ${file} ${content}`);
+        const certs = (c.input?.certs ?? []).map((cert, j) => {
+          const name = `/cases/${i}.cert${j}.der`;
+          entries.push({ name: name.slice(1), mode: 0o100644, data: readFileSync(cert) });
+          return name;
+        });
+        list.push(`ima ${c.id} ${file} ${content}${c.input ? ` ${certs.join(",") || "-"}` : ""}`);
       } else
         list.push(
           `${c.kind} ${c.id} ${file}${c.module ? ` ${c.module}` : ""}${c.flags ? ` ${c.flags}` : ""}`,
@@ -339,6 +497,10 @@ async function main() {
     const serial = await boot(initrd, serialLog);
     const p = parseSerial(serial);
     if (!p.done) throw new Error(`the guest did not finish (serial log: ${serialLog})`);
+    if (args.inputs) {
+      writeInputResults(cases, p, serial, t0);
+      return;
+    }
     const out = cases
       .filter(({ c }) => c.kind !== "ima")
       .map(({ c }) => {
