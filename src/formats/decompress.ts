@@ -122,6 +122,22 @@ function crc32(b: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/**
+ * The kernel's own xz decoder on a stream header (lib/xz/xz_dec_stream.c
+ * dec_stream_header(), after the magic): 0 (XZ_OK), or the xz_ret it fails
+ * with: 7 XZ_DATA_ERROR (flags CRC32), 6 XZ_OPTIONS_ERROR (reserved flags, or
+ * an integrity check other than none/CRC32: the kernel has no CRC64 or SHA-256,
+ * which is why Kbuild compresses with xz --check=crc32).
+ */
+export function kernelXzHeaderStatus(b: Uint8Array): number {
+  if (b.length < 12) return 0; // the decoder waits for more input; a later failure decides
+  const crc = (b[8]! | (b[9]! << 8) | (b[10]! << 16) | (b[11]! << 24)) >>> 0;
+  if (crc32(b.subarray(6, 8)) !== crc) return 7;
+  if (b[6] !== 0) return 6;
+  if (b[7]! > 1) return 6;
+  return 0;
+}
+
 /** Ends of complete-looking xz streams: a 4-aligned "YZ" footer whose flags match the header's and whose CRC32 holds. */
 export function xzStreamEnds(b: Uint8Array): number[] {
   const out: number[] = [];

@@ -5,10 +5,13 @@
 import { createHash } from "node:crypto";
 import { FormatError } from "../errors.js";
 import { parameq, splitCmdline } from "../lsm/cmdline.js";
-import { Elf64, type ModuleParam } from "../verify/files.js";
+import { Elf64, kernelXzHeaderStatus, type ModuleParam } from "../verify/files.js";
 import type { Kernel } from "./kernel.js";
 import { msrModuleInit, setAllowWrites } from "./msr.js";
 import { type Inode, neg } from "./vfs.js";
+
+/** module_xz_decompress(): { 0xfd, '7', 'z', 'X', 'Z', 0 } */
+const XZ_SIGNATURE = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 
 /** include/uapi/linux/module.h */
 export const MODULE_INIT_FLAGS: Readonly<Record<string, number>> = {
@@ -212,6 +215,17 @@ export function finitModule(k: Kernel, path: string, params: string, flagsIn: nu
   if (ima) return ima;
   if (flags & MODULE_INIT_FLAGS.MODULE_INIT_COMPRESSED_FILE!) {
     if (!k.config.MODULE_DECOMPRESS) return neg("EOPNOTSUPP");
+    // kernel/module/decompress.c module_xz_decompress() (Debian: MODULE_COMPRESS_XZ only)
+    if (image.length < 6 || XZ_SIGNATURE.some((x, i) => image![i] !== x)) {
+      k.printk("not an xz compressed module", "err");
+      return neg("EINVAL");
+    }
+    const status = kernelXzHeaderStatus(image);
+    if (status) {
+      k.printk(`decompression failed with status ${status}`, "err");
+      return neg("EINVAL");
+    }
+    // A failure further in is -EINVAL too; its xz_ret (and so the log line) is not modelled.
     const d = k.decompressed(image);
     if (!d) return neg("EINVAL");
     image = d;

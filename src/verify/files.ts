@@ -3,7 +3,7 @@
 // signature trailers, certificates, compression. src/formats stays the
 // verify layer's implementation detail.
 export { builtinCertificates } from "../formats/bzimage.js";
-export { detectCompression } from "../formats/decompress.js";
+export { detectCompression, kernelXzHeaderStatus } from "../formats/decompress.js";
 export { Elf64, type ModuleParam } from "../formats/elf.js";
 export { splitModuleSignature } from "../formats/module-sig.js";
 export { type BuiltinParam, vmlinuxParams } from "../formats/vmlinux-params.js";

@@ -2,6 +2,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { crc32 } from "node:zlib";
 import { Kernel, kernelVerifier } from "../../src/kernel/index.js";
 import type { KernelVersion } from "../../src/lsm/index.js";
 import { SKIP_SHARED, sharedPath } from "../helpers/shared.js";
@@ -21,9 +22,14 @@ const NAMES = [
   "ah4.ko",
 ];
 
-async function kernel(v: KernelVersion, cmdline: string, secureBoot = false): Promise<Kernel> {
+async function kernel(
+  v: KernelVersion,
+  cmdline: string,
+  secureBoot = false,
+  extra: Record<string, Uint8Array> = {},
+): Promise<Kernel> {
   const dir = (f: string) => sharedPath("corpus", "oracle", REL[v], f);
-  const files: Record<string, Uint8Array> = {};
+  const files: Record<string, Uint8Array> = { ...extra };
   for (const n of NAMES) files[`/m/${n}`] = readFileSync(dir(n));
   if (v === "6.12") files["/m/compressed.ko.xz"] = readFileSync(dir("compressed.ko.xz"));
   const keyrings = {
@@ -113,6 +119,19 @@ for (const v of ["6.1", "6.12"] as const) {
         const k = await kernel(v, "lockdown=integrity");
         assert.equal(k.finitModule("/m/compressed.ko.xz", "", ["MODULE_INIT_COMPRESSED_FILE"]).result, "ok");
         assert.equal(k.finitModule("/m/signed.ko", "", ["MODULE_INIT_COMPRESSED_FILE"]).result, "EINVAL");
+      });
+    if (v === "6.12")
+      it("MODULE_INIT_COMPRESSED_FILE: the kernel's xz decoder (real 6.12 in QEMU: EINVAL for both)", async () => {
+        // `xz` writes CRC64 by default; lib/xz knows only none and CRC32 (XZ_OPTIONS_ERROR = 6)
+        const xz = Buffer.from(readFileSync(sharedPath("corpus", "oracle", REL[v], "compressed.ko.xz")));
+        xz[7] = 4;
+        xz.writeUInt32LE(crc32(xz.subarray(6, 8)), 8);
+        const zst = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]);
+        const k = await kernel(v, "", false, { "/m/crc64.ko.xz": xz, "/m/m.ko.zst": zst });
+        const a = k.finitModule("/m/crc64.ko.xz", "", ["MODULE_INIT_COMPRESSED_FILE"]);
+        assert.deepEqual([a.result, a.log], ["EINVAL", ["decompression failed with status 6"]]);
+        const b = k.finitModule("/m/m.ko.zst", "", ["MODULE_INIT_COMPRESSED_FILE"]);
+        assert.deepEqual([b.result, b.log], ["EINVAL", ["not an xz compressed module"]]);
       });
     else
       it("MODULE_INIT_COMPRESSED_FILE without CONFIG_MODULE_DECOMPRESS", async () => {
