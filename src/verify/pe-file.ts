@@ -2,8 +2,8 @@
 // verify_pefile.c parses only the headers and the certificate table, and the
 // Authenticode digest reads the rest once, in order. So only those parts are
 // read into a lazily zero-filled buffer, and the hashed ranges stream from the
-// file through one small buffer. Faulting in an image-sized buffer is half of
-// a one-image run on a VM, and memory stays flat.
+// file through one small buffer: no image-sized buffer to fault in (~5 ms for
+// an 8 MB kernel on a VM), and memory stays flat.
 import { readSync } from "node:fs";
 import { FormatError, InputError } from "../errors.js";
 import { looksLikePe, type PeLayout, parsePe, type Range } from "../formats/pe.js";
