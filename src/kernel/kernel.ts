@@ -140,7 +140,8 @@ export class Kernel {
       machine: opts.keyrings?.machine ?? [],
       blacklist: opts.keyrings?.blacklist ?? [],
     };
-    this.checker = opts.checker ?? kernelVerifier(this.version, this.keyrings);
+    this.checker =
+      opts.checker ?? kernelVerifier(this.version, this.keyrings, { ecdsa: this.config.CRYPTO_ECDSA });
     this.acpiTables = opts.acpiTables ?? [];
     this.files = new Map(Object.entries(opts.files ?? {}).map(([p, c]) => [normalize(p), c]));
     this.moduleSigEnforce = this.config.MODULE_SIG_FORCE;

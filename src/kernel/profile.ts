@@ -28,6 +28,8 @@ export interface KernelConfig extends LockdownConfig {
   INTEGRITY_TRUSTED_KEYRING: boolean;
   IMA_ARCH_POLICY: boolean;
   HIBERNATION: boolean;
+  /** ECDSA keys can be loaded and checked (crypto/ecdsa.c); without it they fail with -ENOENT. */
+  CRYPTO_ECDSA: boolean;
   ACPI_TABLE_UPGRADE: boolean;
   /** efivar_ssdt= (drivers/firmware/efi/efi.c). */
   EFI_CUSTOM_SSDT_OVERLAYS: boolean;
@@ -69,6 +71,7 @@ export const DEBIAN_KERNEL_CONFIG: Readonly<KernelConfig> = {
   INTEGRITY_TRUSTED_KEYRING: false,
   IMA_ARCH_POLICY: true,
   HIBERNATION: true,
+  CRYPTO_ECDSA: true,
   ACPI_TABLE_UPGRADE: true,
   EFI_CUSTOM_SSDT_OVERLAYS: true,
   EFI_TEST: false,
@@ -87,11 +90,13 @@ export const DEBIAN_KERNEL_CONFIG: Readonly<KernelConfig> = {
 /**
  * Per-series differences of Debian's configuration: 6.12 ships xz-compressed
  * modules and decompresses MODULE_INIT_COMPRESSED_FILE in the kernel; 6.1 ships
- * plain .ko files without CONFIG_MODULE_DECOMPRESS. 6.12's CONFIG_LSM adds ipe
+ * plain .ko files without CONFIG_MODULE_DECOMPRESS, and is built without
+ * CONFIG_CRYPTO_ECDSA (the real kernel refuses ECDSA certificates: add_key
+ * -ENOENT, tools/kernel-oracle). 6.12's CONFIG_LSM adds ipe
  * (/boot/config-6.12.117+deb12-amd64).
  */
 export const VERSION_CONFIG: Readonly<Record<KernelVersion, Partial<KernelConfig>>> = {
-  "6.1": { MODULE_DECOMPRESS: false },
+  "6.1": { MODULE_DECOMPRESS: false, CRYPTO_ECDSA: false },
   "6.12": {
     MODULE_DECOMPRESS: true,
     LSM: "landlock,lockdown,yama,loadpin,safesetid,integrity,apparmor,selinux,smack,tomoyo,bpf,ipe",

@@ -388,7 +388,11 @@ export function loadScenario(path: string): Scenario {
 }
 
 /** Builds the checker for a scenario's keyrings (src/verify); set by the verifier adapter. */
-export type CheckerFactory = (version: KernelVersion, keyrings: KeyringFiles) => SignatureChecker;
+export type CheckerFactory = (
+  version: KernelVersion,
+  keyrings: KeyringFiles,
+  crypto: { ecdsa: boolean },
+) => SignatureChecker;
 
 let defaultCheckerFactory: CheckerFactory | undefined = kernelVerifier;
 
@@ -434,7 +438,10 @@ export function scenarioKernel(
     machine: MACHINES[s.machine]!,
     comm: s.comm,
   };
-  if (checkerFactory) opts.checker = checkerFactory(s.kernel, keyrings);
+  if (checkerFactory) {
+    const config = applyConfig(s.config, "config", s.kernel);
+    opts.checker = checkerFactory(s.kernel, keyrings, { ecdsa: config.CRYPTO_ECDSA });
+  }
   return new Kernel(opts);
 }
 

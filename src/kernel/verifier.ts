@@ -9,6 +9,8 @@ import {
   certificatesIn,
   createKeyrings,
   decompressModule,
+  FULL_CRYPTO,
+  type KernelCrypto,
   type Keyring,
   type Keyrings,
   keyFromDer,
@@ -37,7 +39,7 @@ function load(
   for (const f of files)
     for (const der of certificatesIn(f)) {
       try {
-        ring.add(keyFromDer(der, version, kr.blacklist));
+        ring.add(keyFromDer(der, version, kr.blacklist, undefined, kr.crypto));
       } catch (e) {
         const err = -(ERRNO[((e as { errno?: string }).errno ?? "EBADMSG") as keyof typeof ERRNO] ?? 74);
         // certs/system_keyring.c / security/integrity/digsig.c wording
@@ -51,8 +53,13 @@ function load(
 }
 
 /** The system keyrings of a boot, from certificate files and blacklist entries. */
-export function systemKeyrings(version: KernelVersion, files: KeyringFiles, log: string[] = []): Keyrings {
-  const kr = createKeyrings(version);
+export function systemKeyrings(
+  version: KernelVersion,
+  files: KeyringFiles,
+  log: string[] = [],
+  crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
+): Keyrings {
+  const kr = createKeyrings(version, crypto);
   for (const b of files.blacklist) {
     if (typeof b === "string") kr.blacklist.addHash(b);
     else for (const der of certificatesIn(b)) kr.blacklist.certs.add(keyFromDer(der, version));
@@ -110,8 +117,9 @@ export class KernelVerifier implements SignatureChecker {
   constructor(
     private readonly version: KernelVersion,
     private readonly files: KeyringFiles,
+    private readonly crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
   ) {
-    this.key = fingerprint(version, files);
+    this.key = `${fingerprint(version, files)}${crypto.ecdsa ? "" : ":no-ecdsa"}`;
   }
 
   /** The keyrings, built on first use (shared by boots with the same certificates). */
@@ -120,7 +128,7 @@ export class KernelVerifier implements SignatureChecker {
       let hit = KEYRINGS.get(this.key);
       if (!hit) {
         const log: string[] = [];
-        hit = { kr: systemKeyrings(this.version, this.files, log), log };
+        hit = { kr: systemKeyrings(this.version, this.files, log, this.crypto), log };
         KEYRINGS.set(this.key, hit);
       }
       this.kr = hit.kr;
@@ -164,7 +172,11 @@ export class KernelVerifier implements SignatureChecker {
   }
 }
 
-/** The CheckerFactory scenarios use. */
-export function kernelVerifier(version: KernelVersion, files: KeyringFiles): SignatureChecker {
-  return new KernelVerifier(version, files);
+/** The CheckerFactory scenarios use; `crypto` is the build's (profile.ts: CRYPTO_ECDSA). */
+export function kernelVerifier(
+  version: KernelVersion,
+  files: KeyringFiles,
+  crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
+): SignatureChecker {
+  return new KernelVerifier(version, files, crypto);
 }

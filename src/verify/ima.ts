@@ -81,6 +81,7 @@ export function asymmetricVerify(
     pk,
     { pkeyAlgo: pk.pkeyAlgo, encoding, hashAlgo: algo.name, s: x.subarray(SIGNATURE_V2_HDR_SIZE), digest },
     keyrings.version,
+    keyrings.crypto,
   );
   return { ...r, key: key.description };
 }

@@ -14,6 +14,7 @@ import { FormatError, InputError } from "../errors.js";
 import type { KernelVersion } from "../formats/oid-registry.js";
 import { commonName, parseX509Strict } from "../formats/x509.js";
 import { equalBytes } from "./hash.js";
+import { FULL_CRYPTO, type KernelCrypto } from "./public-key.js";
 import { type CheckedCert, checkCert } from "./x509-check.js";
 
 /** An asymmetric key made from an X.509 certificate (x509_key_preparse()). */
@@ -109,6 +110,8 @@ export class Blacklist {
 
 export interface Keyrings {
   version: KernelVersion;
+  /** The algorithms the kernel was built with (certificates and signatures it cannot check fail). */
+  crypto: Readonly<KernelCrypto>;
   builtin: Keyring;
   secondary: Keyring;
   machine: Keyring;
@@ -118,12 +121,16 @@ export interface Keyrings {
 }
 
 /** Empty system keyrings wired as the kernel wires them (.secondary links .builtin and .machine). */
-export function createKeyrings(version: KernelVersion = "6.1"): Keyrings {
+export function createKeyrings(
+  version: KernelVersion = "6.1",
+  crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
+): Keyrings {
   const builtin = new Keyring(".builtin_trusted_keys");
   const machine = new Keyring(".machine");
   const secondary = new Keyring(".secondary_trusted_keys").link(builtin).link(machine);
   return {
     version,
+    crypto,
     builtin,
     secondary,
     machine,
@@ -139,9 +146,10 @@ export function keyFromDer(
   version: KernelVersion,
   blacklist?: Blacklist,
   source?: string,
+  crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
 ): Key {
   const cert = parseX509Strict(der, version);
-  const checked = checkCert(cert, version, blacklist?.isTbsBlacklisted);
+  const checked = checkCert(cert, version, blacklist?.isTbsBlacklisted, crypto);
   if (checked.blacklisted)
     throw new FormatError("certificate is blacklisted (tbs hash in .blacklist)", "EKEYREJECTED");
   return {
@@ -178,7 +186,12 @@ function parsesAsX509(der: Uint8Array, version: KernelVersion): boolean {
 }
 
 /** Loads every certificate of a PEM or DER file as keys; errors name the file (InputError). */
-export function loadCertFile(path: string, version: KernelVersion = "6.1", blacklist?: Blacklist): Key[] {
+export function loadCertFile(
+  path: string,
+  version: KernelVersion = "6.1",
+  blacklist?: Blacklist,
+  crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
+): Key[] {
   let data: Uint8Array;
   try {
     data = readFileSync(path);
@@ -192,7 +205,7 @@ export function loadCertFile(path: string, version: KernelVersion = "6.1", black
     const keys: Key[] = [];
     for (const der of certificatesIn(data)) {
       try {
-        keys.push(keyFromDer(der, version, blacklist, path));
+        keys.push(keyFromDer(der, version, blacklist, path, crypto));
       } catch (e) {
         if (!(e instanceof FormatError)) throw e;
         // A well-formed certificate that this kernel refuses to load is left out of the keyring,

@@ -8,7 +8,12 @@ import type { KernelVersion } from "../formats/oid-registry.js";
 import { type Pkcs7Message, type Pkcs7SignerInfo, parsePkcs7 } from "../formats/pkcs7.js";
 import { digestOf, equalBytes } from "./hash.js";
 import { findAsymmetricKey, type Key, type Keyring, type Keyrings } from "./keyring.js";
-import { publicKeyVerify, type SignatureToCheck, type VerifyOutcome } from "./public-key.js";
+import {
+  type KernelCrypto,
+  publicKeyVerify,
+  type SignatureToCheck,
+  type VerifyOutcome,
+} from "./public-key.js";
 import { type CheckedCert, checkCert } from "./x509-check.js";
 
 export type Usage = "module" | "kexec-pe" | "firmware" | "unspecified";
@@ -46,6 +51,8 @@ export interface ParsedPkcs7 {
   msg: Pkcs7Message;
   certs: CertNode[];
   signers: SignerState[];
+  /** The keyrings' kernel build: what public_key_verify_signature() can instantiate. */
+  crypto: Readonly<KernelCrypto>;
 }
 
 /** pkcs7_parse_message() including x509_cert_parse() of each embedded certificate. */
@@ -57,14 +64,14 @@ export function parseMessage(der: Uint8Array, keyrings: Keyrings): ParsedPkcs7 {
     onCert: (cert) => {
       certs.push({
         index: certs.length + 1,
-        c: checkCert(cert, v, keyrings.blacklist.isTbsBlacklisted),
+        c: checkCert(cert, v, keyrings.blacklist.isTbsBlacklisted, keyrings.crypto),
         signer: undefined,
         seen: false,
         verified: false,
       });
     },
     // x509_cert_parse() runs on them too, so its failures count
-    onCrlEntry: (cert) => void checkCert(cert, v, keyrings.blacklist.isTbsBlacklisted),
+    onCrlEntry: (cert) => void checkCert(cert, v, keyrings.blacklist.isTbsBlacklisted, keyrings.crypto),
   });
   // The embedded list is the [0]/[2] certificates only (CRL "certificates" were parsed and dropped).
   const embedded = certs.filter((n) => msg.certs.includes(n.c.cert));
@@ -74,6 +81,7 @@ export function parseMessage(der: Uint8Array, keyrings: Keyrings): ParsedPkcs7 {
   return {
     msg,
     certs: embedded,
+    crypto: keyrings.crypto,
     signers: msg.signers.map((si) => ({
       si,
       sig: {
@@ -147,7 +155,7 @@ function verifySigChain(p: ParsedPkcs7, s: SignerState, v: KernelVersion): void 
     }
     if (!issuer) return; // the top of what the message carries
     if (issuer.seen) return; // "X.509 chain contains loop"
-    const r = publicKeyVerify(issuer.c.cert.pub, certSig(x.c), v);
+    const r = publicKeyVerify(issuer.c.cert.pub, certSig(x.c), v, p.crypto);
     if (r.errno)
       throw new Fail(
         r.errno,
@@ -182,7 +190,7 @@ function verifyOne(p: ParsedPkcs7, s: SignerState, data: Uint8Array, v: KernelVe
     (s.si.signingTime < cert.validFrom || s.si.signingTime > cert.validTo)
   )
     throw new Fail("EKEYREJECTED", "Message signed outside of X.509 validity window");
-  const r = publicKeyVerify(cert.pub, s.sig, v);
+  const r = publicKeyVerify(cert.pub, s.sig, v, p.crypto);
   s.embeddedCheck = r;
   if (r.errno)
     throw new Fail(r.errno, `signature does not verify with the embedded signer certificate: ${r.reason}`);
@@ -258,6 +266,7 @@ function validateTrustOne(
   s: SignerState,
   kr: Keyring,
   v: KernelVersion,
+  crypto: Readonly<KernelCrypto>,
 ): { errno: ErrnoName | null; reason: string } {
   if (s.unsupportedCrypto) return { errno: "ENOPKG", reason: "unsupported crypto" };
   let sig = s.sig;
@@ -294,7 +303,7 @@ function validateTrustOne(
   }
   if (!matched) return { errno: "ENOKEY", reason: `no key in ${kr.name} vouches for the signer` };
   // verify_signature(key, sig): any failure is -EKEYREJECTED here
-  const r = publicKeyVerify(matched.key.checked.cert.pub, sig, v);
+  const r = publicKeyVerify(matched.key.checked.cert.pub, sig, v, crypto);
   s.trustedBy = matched.key;
   s.trustCheck = r;
   if (r.errno)
@@ -319,7 +328,7 @@ export function validateTrust(
   let reason = `no signer chains to a key in ${kr.name}`;
   for (const c of p.certs) c.seen = false;
   for (const s of p.signers) {
-    const r = validateTrustOne(s, kr, v);
+    const r = validateTrustOne(s, kr, v, p.crypto);
     s.trustErrno = r.errno;
     s.trustReason = r.reason;
     if (r.errno === "ENOKEY") {

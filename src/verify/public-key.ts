@@ -10,6 +10,17 @@ import type { KernelVersion } from "../formats/oid-registry.js";
 import type { PublicKeyInfo } from "../formats/x509.js";
 import { CURVES, ecdsaVerifyDigest, onCurve, toBig } from "./ecdsa.js";
 
+/**
+ * The asymmetric algorithms the kernel was built with, where a build may lack
+ * one (Debian's 6.1 has no CONFIG_CRYPTO_ECDSA: crypto_alloc_akcipher() of
+ * "ecdsa-nist-*" fails with -ENOENT, so it loads no ECDSA certificate and
+ * verifies no ECDSA signature). The default is a build with all of them.
+ */
+export interface KernelCrypto {
+  ecdsa: boolean;
+}
+export const FULL_CRYPTO: Readonly<KernelCrypto> = { ecdsa: true };
+
 /** struct public_key_signature, the parts verification reads. */
 export interface SignatureToCheck {
   pkeyAlgo: string | undefined;
@@ -163,7 +174,12 @@ function loadKey(pub: PublicKeyInfo, v: KernelVersion): RsaKey | EcKey | ErrnoNa
 }
 
 /** public_key_verify_signature(pkey, sig) for kernel version `v`. */
-export function publicKeyVerify(pub: PublicKeyInfo, sig: SignatureToCheck, v: KernelVersion): VerifyOutcome {
+export function publicKeyVerify(
+  pub: PublicKeyInfo,
+  sig: SignatureToCheck,
+  v: KernelVersion,
+  crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
+): VerifyOutcome {
   // The signature's algorithm must match the key's ("ecdsa" matches any "ecdsa-*" key).
   if (
     sig.pkeyAlgo &&
@@ -182,6 +198,8 @@ export function publicKeyVerify(pub: PublicKeyInfo, sig: SignatureToCheck, v: Ke
     const hashes = ["sha1", "sha224", "sha256", "sha384", "sha512"];
     if (v === "6.12") hashes.push("sha3-256", "sha3-384", "sha3-512");
     if (!hashes.includes(sig.hashAlgo)) return no("EINVAL", `ECDSA with ${sig.hashAlgo} not accepted`);
+    if (!crypto.ecdsa)
+      return no("ENOENT", `no ${pub.pkeyAlgo} in this kernel (built without CONFIG_CRYPTO_ECDSA)`);
   } else if (pub.pkeyAlgo === "ecrdsa" || pub.pkeyAlgo === "sm2") {
     return no("ENOPKG", `${pub.pkeyAlgo} verification is not implemented here`);
   } else return no("ENOPKG", `unknown public key algorithm ${pub.pkeyAlgo}`);

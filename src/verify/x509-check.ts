@@ -5,7 +5,7 @@ import { FormatError } from "../errors.js";
 import type { KernelVersion } from "../formats/oid-registry.js";
 import type { X509Cert } from "../formats/x509.js";
 import { digestOf, equalBytes } from "./hash.js";
-import { publicKeyVerify } from "./public-key.js";
+import { FULL_CRYPTO, type KernelCrypto, publicKeyVerify } from "./public-key.js";
 
 export interface CheckedCert {
   cert: X509Cert;
@@ -27,6 +27,7 @@ export function checkCert(
   cert: X509Cert,
   v: KernelVersion,
   blacklisted: TbsBlacklist = () => false,
+  crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
 ): CheckedCert {
   const tbsDigest = digestOf(cert.sig.hashAlgo, cert.tbs);
   const out: CheckedCert = {
@@ -47,7 +48,7 @@ export function checkCert(
       throw new FormatError("X.509: self-signed certificate with a half-matching AKID", "EKEYREJECTED");
   }
   if (out.unsupportedSig || !tbsDigest) return out;
-  const r = publicKeyVerify(cert.pub, { ...cert.sig, digest: tbsDigest }, v);
+  const r = publicKeyVerify(cert.pub, { ...cert.sig, digest: tbsDigest }, v, crypto);
   if (r.errno === "ENOPKG") {
     out.unsupportedSig = true;
     return out;
