@@ -234,6 +234,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
           version: versionOf(k.release),
           builtin: keys.certs,
           platform: extra.map((c) => c.der),
+          ...(k.kconfig.size > 0 ? { ecdsa: /^[ym]$/.test(k.kconfig.get("CRYPTO_ECDSA") ?? "") } : {}),
         })
       : [];
     if (keys.certs.length === 0) {

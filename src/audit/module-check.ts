@@ -14,17 +14,19 @@ export interface KeyMaterial {
   builtin: Uint8Array[];
   /** --cert and live db/MOK certificates (.platform, Debian's module fallback). */
   platform: Uint8Array[];
+  /** The kernel's CONFIG_CRYPTO_ECDSA, when its config is known (Debian's 6.1: no). */
+  ecdsa?: boolean;
 }
 
 export function moduleKeyrings(k: KeyMaterial): Keyrings {
-  const kr = createKeyrings(k.version);
+  const kr = createKeyrings(k.version, { ecdsa: k.ecdsa ?? true });
   for (const [list, ring] of [
     [k.builtin, kr.builtin],
     [k.platform, kr.platform],
   ] as const)
     for (const der of list) {
       try {
-        ring.add(keyFromDer(der, k.version, kr.blacklist, "audit"));
+        ring.add(keyFromDer(der, k.version, kr.blacklist, "audit", kr.crypto));
       } catch {
         /* a certificate the kernel would refuse to load: not trusted */
       }

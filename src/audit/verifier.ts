@@ -39,6 +39,8 @@ export interface ModuleBatch {
     version: "6.1" | "6.12";
     builtin: Uint8Array[];
     platform: Uint8Array[];
+    /** CONFIG_CRYPTO_ECDSA of that kernel, when its config is known. */
+    ecdsa?: boolean;
   }): Promise<ModuleResult[]>;
 }
 
