@@ -14,7 +14,8 @@ const TYPES = ["pe", "module", "ima"] as const;
 const KERNELS = ["6.1", "6.12"] as const;
 
 const USAGE = `usage: kernel-lockdown verify [--type pe|module|ima] [--cert FILE]... [--ima-sig FILE]
-                              [--detached SIG] [--kernel 6.1|6.12] [--json] FILE|DIR...
+                              [--detached SIG] [--kernel 6.1|6.12] [--kernel-config FILE]
+                              [--json] FILE|DIR...
 
 Verifies Authenticode-signed PE images (as kexec_file_load does), kernel modules
 with appended signatures (as finit_module does; .ko.xz/.ko.zst decompressed first)
@@ -26,6 +27,9 @@ and IMA security.ima signatures, deciding as Linux 6.1 / 6.12 decide.
   --ima-sig FILE  the raw security.ima value (else the file's xattr is read)
   --detached SIG  verify FILE against a detached PKCS#7 (sbsign --detached, a module .p7s)
   --kernel V      6.1 (default) or 6.12
+  --kernel-config FILE
+                  the kernel's build (/boot/config-*): without CONFIG_CRYPTO_ECDSA
+                  (Debian's 6.1) ECDSA keys cannot vouch for anything
   --json          one JSON object per file per line
 
 A directory is walked for every file of the type asked for (or every file that
@@ -100,6 +104,19 @@ function head<T>(it: Iterator<T>, n: number): { items: T[]; done: boolean } {
   return { items, done: false };
 }
 
+/** What a kernel's build file (/boot/config-*) says of the algorithms verification needs. */
+function kernelCrypto(file: string): { ecdsa: boolean } {
+  let text: string;
+  try {
+    text = readFileSync(file, "latin1");
+  } catch (e) {
+    throw new InputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!/^(# )?CONFIG_[A-Z0-9_]+[= ]/m.test(text))
+    throw new InputError(file, "not a kernel configuration (no CONFIG_ lines)");
+  return { ecdsa: /^CONFIG_CRYPTO_ECDSA=[ym]$/m.test(text) };
+}
+
 function readOrFail(path: string): Uint8Array {
   try {
     return readFileSync(path);
@@ -148,6 +165,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     detached: { type: "string" },
     kernel: { type: "string" },
     json: { type: "boolean" },
+    "kernel-config": { type: "string" },
   });
   const type = oneOf("verify", "type", values.type, TYPES);
   const version = oneOf("verify", "kernel", values.kernel, KERNELS) ?? "6.1";
@@ -162,8 +180,14 @@ async function run(argv: string[], io: Io): Promise<number> {
   // The per-file core is fetched while the certificates load (module loading is I/O bound).
   const core = import("../verify/batch-core.js");
   core.catch(() => {});
+  const crypto = values["kernel-config"] ? kernelCrypto(values["kernel-config"]) : undefined;
   const { keyringsFromCerts } = await import("../verify/keyring.js");
-  const kr = keyringsFromCerts(certs, version); // a bad certificate is reported before anything else
+  // A bad certificate is reported before anything else; one this kernel would not load is said once.
+  const kr = keyringsFromCerts(certs, version, crypto, (file, why) =>
+    io.err(
+      `kernel-lockdown verify: warning: ${file}: a certificate this kernel would not load (${why.errno ?? "EINVAL"}: ${why.message}); it vouches for nothing`,
+    ),
+  );
   // Many files are likely: start the worker pool now, it loads while the directories are walked.
   const isDir = (p: string) => {
     try {
@@ -176,13 +200,13 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (!values.detached && (positionals.length > 64 || positionals.some(isDir))) {
     const b = await import("../verify/batch.js");
     const size = b.poolSize(Number.POSITIVE_INFINITY);
-    if (size > 0) pool = new b.VerifyPool(b.loadAnchors(certs, version), version, size);
+    if (size > 0) pool = new b.VerifyPool(b.loadAnchors(certs, version), version, size, crypto);
   }
   try {
     return await verifyTargets(
       core,
       positionals,
-      { type, imaSig, detached: values.detached, json: values.json ?? false, certs, version },
+      { type, imaSig, detached: values.detached, json: values.json ?? false, certs, version, crypto },
       kr,
       pool,
       io,
@@ -199,6 +223,7 @@ interface RunOptions {
   json: boolean;
   certs: string[];
   version: (typeof KERNELS)[number];
+  crypto: { ecdsa: boolean } | undefined;
 }
 
 async function verifyTargets(
@@ -248,7 +273,13 @@ async function verifyTargets(
           yield r.value.path;
         }
       })();
-      const opts = { type, version: o.version, imaSigFile: imaSig, skipUnclassified: fromDir };
+      const opts = {
+        type,
+        version: o.version,
+        imaSigFile: imaSig,
+        skipUnclassified: fromDir,
+        ...(o.crypto ? { crypto: o.crypto } : {}),
+      };
       const { verifyMany } = await import("../verify/batch.js");
       const source =
         pool && !first.done

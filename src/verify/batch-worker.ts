@@ -4,7 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { keyringsFromAnchors } from "./batch.js";
 import { verifyOne, type WorkerJob, type WorkerReply } from "./batch-core.js";
 
-const kr = keyringsFromAnchors(workerData.anchors, workerData.version);
+const kr = keyringsFromAnchors(workerData.anchors, workerData.version, workerData.crypto);
 // Chunks are handled one after another, in arrival order.
 let queue: Promise<void> = Promise.resolve();
 parentPort!.on("message", (m: { jobs?: WorkerJob[] }) => {

@@ -9,6 +9,7 @@ import { InputError, LockdownError } from "../errors.js";
 import type { KernelVersion } from "../formats/oid-registry.js";
 import { verifyOne, type WorkerJob, type WorkerReply } from "./batch-core.js";
 import { certificatesIn, createKeyrings, type Keyrings, keyFromDer } from "./keyring.js";
+import { FULL_CRYPTO, type KernelCrypto } from "./public-key.js";
 import type { FileType, VerifyResult } from "./result.js";
 
 export interface BatchOptions {
@@ -18,6 +19,8 @@ export interface BatchOptions {
   workers?: number;
   /** IMA: path of the raw security.ima value to use for every file (else the xattr is read). */
   imaSigFile?: string;
+  /** The kernel's build (default: every algorithm; Debian's 6.1 has no ECDSA). */
+  crypto?: Readonly<KernelCrypto>;
   /** Paths (found by walking a directory) to skip quietly when they are not of the type asked for. */
   skipUnclassified?: ReadonlySet<string>;
 }
@@ -68,11 +71,12 @@ function requireFile(file: string): Buffer {
 export function keyringsFromAnchors(
   anchors: { file: string; der: Uint8Array[] }[],
   version: KernelVersion,
+  crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
 ): Keyrings {
-  const kr = createKeyrings(version);
+  const kr = createKeyrings(version, crypto);
   for (const a of anchors)
     for (const der of a.der) {
-      const k = keyFromDer(der, version, kr.blacklist, a.file);
+      const k = keyFromDer(der, version, kr.blacklist, a.file, crypto);
       kr.builtin.add(k);
       kr.ima.add(k);
     }
@@ -112,8 +116,9 @@ export class VerifyPool {
     private readonly anchors: { file: string; der: Uint8Array[] }[],
     private readonly version: KernelVersion,
     size: number,
+    private readonly crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
   ) {
-    for (let i = 1; i < size; i++) this.workers.push(spawnWorker({ anchors, version }));
+    for (let i = 1; i < size; i++) this.workers.push(spawnWorker({ anchors, version, crypto }));
   }
 
   /**
@@ -196,7 +201,7 @@ export class VerifyPool {
       if (inFlight === 0) drained?.();
     };
     // The calling thread verifies chunks too, yielding to the event loop between files.
-    this.local ??= keyringsFromAnchors(this.anchors, this.version);
+    this.local ??= keyringsFromAnchors(this.anchors, this.version, this.crypto);
     const kr = this.local;
     let stop = false;
     const localWork = (async () => {
@@ -263,7 +268,7 @@ export async function* verifyMany(
   const anchors = loadAnchors(certFiles, version);
   const n = poolSize(paths.length, opts.workers);
   if (n === 0 || paths.length < 2) {
-    const kr = keyringsFromAnchors(anchors, version);
+    const kr = keyringsFromAnchors(anchors, version, opts.crypto);
     for (const file of paths)
       yield await verifyOne(
         {
@@ -276,7 +281,7 @@ export async function* verifyMany(
       );
     return;
   }
-  const pool = new VerifyPool(anchors, version, Math.min(n, Math.ceil(paths.length / 32)));
+  const pool = new VerifyPool(anchors, version, Math.min(n, Math.ceil(paths.length / 32)), opts.crypto);
   try {
     yield* pool.run(paths, opts);
   } finally {

@@ -191,6 +191,8 @@ export function loadCertFile(
   version: KernelVersion = "6.1",
   blacklist?: Blacklist,
   crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
+  /** Told of each well-formed certificate this kernel would not load, and why. */
+  onSkip?: (why: FormatError) => void,
 ): Key[] {
   let data: Uint8Array;
   try {
@@ -216,7 +218,10 @@ export function loadCertFile(
         // 2560-bit key). What is not a certificate at all, and a blacklisted one (said loudly:
         // the caller asked for it), are errors.
         if (e.message.includes("blacklisted")) throw e;
-        if (e.errno === "ENOPKG" || parsesAsX509(der, version)) continue;
+        if (e.errno === "ENOPKG" || parsesAsX509(der, version)) {
+          onSkip?.(e);
+          continue;
+        }
         throw e;
       }
     }
@@ -228,10 +233,15 @@ export function loadCertFile(
 }
 
 /** Keyrings whose .builtin and .ima hold the certificates of `files` (the CLI's --cert). */
-export function keyringsFromCerts(files: readonly string[], version: KernelVersion = "6.1"): Keyrings {
-  const kr = createKeyrings(version);
+export function keyringsFromCerts(
+  files: readonly string[],
+  version: KernelVersion = "6.1",
+  crypto: Readonly<KernelCrypto> = FULL_CRYPTO,
+  onSkip?: (file: string, why: FormatError) => void,
+): Keyrings {
+  const kr = createKeyrings(version, crypto);
   for (const f of files)
-    for (const k of loadCertFile(f, version, kr.blacklist)) {
+    for (const k of loadCertFile(f, version, kr.blacklist, crypto, (why) => onSkip?.(f, why))) {
       kr.builtin.add(k);
       kr.ima.add(k);
     }

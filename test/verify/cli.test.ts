@@ -185,3 +185,39 @@ describe("kernel-lockdown verify", { skip: SKIP_SHARED }, () => {
     assert.match(r.err, /README\.md: not a PE image or kernel module/);
   });
 });
+
+describe("verify --kernel-config", { skip: SKIP_SHARED }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "kconfig-"));
+  const debian61 = join(dir, "config-6.1");
+  // the lines of Debian's /boot/config-6.1.0-56-amd64 that matter here
+  writeFileSync(debian61, "CONFIG_MODULES=y\nCONFIG_CRYPTO_ECC=m\n# CONFIG_CRYPTO_ECDSA is not set\n");
+  const withEcdsa = join(dir, "config-6.12");
+  writeFileSync(withEcdsa, "CONFIG_MODULES=y\nCONFIG_CRYPTO_ECDSA=y\n");
+  const ecCert = c("ima/testkeys/ima-test-ecdsa-p256.crt.der");
+  const args = ["--ima-sig", c("ima/sigs/hello.txt.ecdsa-p256-sha256.ima.bin"), c("ima/files/hello.txt")];
+
+  test("a build without CONFIG_CRYPTO_ECDSA loads no ECDSA certificate (as Debian's real 6.1)", async () => {
+    const r = await cli("--kernel-config", debian61, "--cert", ecCert, "--json", ...args);
+    assert.equal(r.code, 1);
+    assert.equal(JSON.parse(r.out).kernel.errno, "ENOKEY");
+    assert.match(
+      r.err,
+      /warning: .*ima-test-ecdsa-p256\.crt\.der: a certificate this kernel would not load \(ENOENT/,
+    );
+  });
+
+  test("with CONFIG_CRYPTO_ECDSA, and without --kernel-config: accepted", async () => {
+    for (const extra of [["--kernel-config", withEcdsa], []]) {
+      const r = await cli(...extra, "--cert", ecCert, "--json", ...args);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(JSON.parse(r.out).kernel.accept, true);
+    }
+  });
+
+  test("a file that is no kernel configuration: one line, exit 2", async () => {
+    const r = await cli("--kernel-config", ecCert, "--cert", ecCert, ...args);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /ima-test-ecdsa-p256\.crt\.der: not a kernel configuration/);
+    assert.equal(r.out, "");
+  });
+});
