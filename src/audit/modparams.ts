@@ -24,8 +24,10 @@ export interface OptionSetting {
   line: string;
   /** When `module` is an alias (modprobe.d `alias <name> <module>`): the modules it stands for. */
   aliasOf?: string[];
-  /** Kernel command line: every place it is set and which one wins (empty when set once). */
+  /** Every place it is set and which one wins (absent when set once). */
   origins?: string;
+  /** modprobe.d: every value the module gets, in order, when set more than once. */
+  values?: string[];
 }
 
 const DIRS = [
@@ -54,26 +56,35 @@ function splitParams(words: string[], module: string, where: string, line: strin
 }
 
 /**
- * The modprobe.d files modprobe reads, in directory precedence: a name in an
- * earlier directory hides the same name in later ones; /run only on a live host.
+ * The modprobe.d files modprobe reads, in the order it reads them (kmod 30,
+ * libkmod-config.c conf_files_list/conf_files_insert_sorted): *.conf and
+ * *.alias of every directory (dot files skipped); a name in an earlier
+ * directory hides the same name in later ones; then all of them sorted by
+ * name (strcmp), whatever their directory. /run only on a live host.
  */
 function modprobeFiles(root: Root): string[] {
-  const files: string[] = [];
-  const seen = new Set<string>();
+  const byName = new Map<string, string>();
   for (const d of DIRS) {
     if (d === "/run/modprobe.d" && !root.live) continue;
     for (const n of root.names(d)) {
-      if (!n.endsWith(".conf") || seen.has(n)) continue;
-      seen.add(n);
-      files.push(`${d}/${n}`);
+      if (n.startsWith(".") || !(n.endsWith(".conf") || n.endsWith(".alias")) || byName.has(n)) continue;
+      byName.set(n, `${d}/${n}`);
     }
   }
-  return files;
+  return [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((n) => byName.get(n) as string);
 }
 
-/** `options` lines of modprobe.d (first file of a name wins, /etc over /lib), /etc/modules arguments. */
-export function moduleOptions(root: Root): OptionSetting[] {
-  const out: OptionSetting[] = [];
+/**
+ * Every occurrence of a module option, in the order the module gets them:
+ * `options` lines of modprobe.d in config order (see modprobeFiles), then those
+ * given to modprobe itself (`install ... modprobe <mod> p=v`, /etc/modules):
+ * kmod concatenates all matching `options` (libkmod-module.c
+ * kmod_module_get_options) and appends the command line's
+ * (kmod_module_probe_insert_module).
+ */
+function optionOccurrences(root: Root): OptionSetting[] {
+  const config: OptionSetting[] = [];
+  const given: OptionSetting[] = [];
   for (const f of modprobeFiles(root)) {
     const text = root.text(f) ?? "";
     const lines = text.split("\n");
@@ -83,30 +94,69 @@ export function moduleOptions(root: Root): OptionSetting[] {
       while (l.endsWith("\\") && i + 1 < lines.length) l = l.slice(0, -1) + (lines[++i] as string);
       const t = l.replace(/#.*$/, "").trim();
       const w = t.split(/\s+/);
-      if (w[0] === "options" && w[1]) out.push(...splitParams(w.slice(2), w[1], `${f}:${start + 1}`, t));
+      if (w[0] === "options" && w[1]) config.push(...splitParams(w.slice(2), w[1], `${f}:${start + 1}`, t));
       else if (w[0] === "install" && w[1]) {
         // install <mod> ... modprobe [--ignore-install] <mod> p=v
         const mp = w.findIndex((x, k) => k > 1 && /(^|\/)modprobe$/.test(x));
         if (mp > 0) {
           const rest = w.slice(mp + 1).filter((x) => !x.startsWith("-"));
-          if (rest[0]) out.push(...splitParams(rest.slice(1), rest[0], `${f}:${start + 1}`, t));
+          if (rest[0]) given.push(...splitParams(rest.slice(1), rest[0], `${f}:${start + 1}`, t));
         }
       }
     }
-  }
-  // "options <alias> ..." applies to the module the alias resolves to (modprobe.d(5)).
-  const aliases = moduleAliases(root);
-  for (const o of out) {
-    const t = aliases.get(o.module);
-    if (t) o.aliasOf = t;
   }
   const mods = root.text("/etc/modules");
   if (mods)
     mods.split("\n").forEach((l, i) => {
       const t = l.replace(/#.*$/, "").trim();
       const w = t.split(/\s+/);
-      if (w[0] && w.length > 1) out.push(...splitParams(w.slice(1), w[0], `/etc/modules:${i + 1}`, t));
+      if (w[0] && w.length > 1) given.push(...splitParams(w.slice(1), w[0], `/etc/modules:${i + 1}`, t));
     });
+  return [...config, ...given];
+}
+
+const setText = (o: OptionSetting) => (o.value ? `${o.param}=${o.value}` : o.param);
+
+/**
+ * Where a module option comes from, for evidence: "" when set once; otherwise
+ * every place, in the order the module gets them, and which one it ends up with.
+ * The same wording as the kernel command line's (cmdline.ts originsOf).
+ */
+function modprobeOrigins(occ: OptionSetting[]): string {
+  if (occ.length < 2) return "";
+  const places = occ.map((o) => `${o.where} (${setText(o)})`).join(", ");
+  if (new Set(occ.map((o) => o.value)).size === 1)
+    return `set ${occ.length} times, with the same value: ${places}`;
+  const last = occ[occ.length - 1] as OptionSetting;
+  return `set in ${occ.length} places with different values: ${places}; modprobe passes them all, in that order (modprobe.d files sorted by name across /etc, /run, /usr/local/lib and /lib, their "options" lines concatenated, then modprobe's own arguments), and the kernel sets each in turn: without lockdown ${occ[0]?.module} gets ${setText(last)} from ${last.where} (the last one wins)`;
+}
+
+/**
+ * Module options of modprobe.d (`options`, `install ... modprobe`) and /etc/modules:
+ * one setting per module and parameter however many places set it, with the
+ * value the module ends up with (the last one it gets).
+ */
+export function moduleOptions(root: Root): OptionSetting[] {
+  const groups = new Map<string, OptionSetting[]>();
+  for (const o of optionOccurrences(root)) {
+    const key = `${o.module}\0${o.param}`;
+    groups.set(key, [...(groups.get(key) ?? []), o]);
+  }
+  // "options <alias> ..." applies to the module the alias resolves to (modprobe.d(5)).
+  const aliases = moduleAliases(root);
+  const out: OptionSetting[] = [];
+  for (const occ of groups.values()) {
+    const last = occ[occ.length - 1] as OptionSetting;
+    const s: OptionSetting =
+      occ.length === 1
+        ? { ...last }
+        : { ...last, where: occ.map((o) => o.where).join(", "), values: occ.map((o) => o.value) };
+    const origins = modprobeOrigins(occ);
+    if (origins) s.origins = origins;
+    const t = aliases.get(s.module);
+    if (t) s.aliasOf = t;
+    out.push(s);
+  }
   return out;
 }
 
@@ -154,6 +204,19 @@ export function cmdlineOptions(
   return out;
 }
 
+/**
+ * What lockdown does to a load with a hardware option of modprobe.d: parse_args()
+ * (kernel/params.c) sets each occurrence in turn, param_check_unsafe() refuses
+ * every one with EPERM and logs it, and load_module() fails.
+ */
+function loadFails(s: OptionSetting): string {
+  const log = (v: string) => `"${s.module}: \`${v}' invalid for parameter \`${s.param}'"`;
+  if (!s.values || s.values.length < 2)
+    return `loading ${s.module} with it fails with EPERM (${log(s.value)})`;
+  const first = s.where.split(", ")[0];
+  return `loading ${s.module} fails with EPERM at the first of them, ${first} (${log(s.values[0] as string)}), and the kernel refuses each later one the same way`;
+}
+
 export async function modparamFindings(
   settings: OptionSetting[],
   kernels: { release: string; modules: Map<string, string> }[],
@@ -195,7 +258,7 @@ export async function modparamFindings(
           id: "modparam.hardware",
           reason: "LOCKDOWN_MODULE_PARAMETERS",
           subject: `${module}.${s.param}=${s.value} (${s.where})`,
-          evidence: `${s.where}: "${s.line}": ${module !== s.module ? `${s.module} is an alias of ${module} (modprobe.d "alias"), whose options it gets; ` : ""}${s.param} is a hardware parameter of ${module} (module_param_hw, KERNEL_PARAM_FL_HWPARAM in its __param table, ${release}); under lockdown ${s.where.startsWith("/etc/modprobe.d") || s.where.includes("modprobe.d") || s.where.startsWith("/etc/modules") ? `loading ${s.module} with it fails with EPERM ("${s.module}: \`${s.value}' invalid for parameter \`${s.param}'")` : `modprobe passes it from the kernel command line when it loads ${s.module}, and that load fails with EPERM`}${s.origins ? `; ${s.origins}` : ""}`,
+          evidence: `${s.values ? "" : `${s.where}: "${s.line}": `}${module !== s.module ? `${s.module} is an alias of ${module} (modprobe.d "alias"), whose options it gets; ` : ""}${s.param} is a hardware parameter of ${module} (module_param_hw, KERNEL_PARAM_FL_HWPARAM in its __param table, ${release}); under lockdown ${s.where.includes("modprobe.d") || s.where.startsWith("/etc/modules") ? loadFails(s) : `modprobe passes it from the kernel command line when it loads ${s.module}, and that load fails with EPERM`}${s.origins ? `; ${s.origins}` : ""}`,
           remedy: `Let the driver find the hardware itself (ACPI/PnP/PCI resources) and remove ${s.param}= from ${[...new Set(s.where.split(", ").map((w) => w.replace(/:\d+$/, "")))].join(", ")}; if the device really needs a fixed I/O port/IRQ it cannot be driven under lockdown.`,
         }),
       );

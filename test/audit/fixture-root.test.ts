@@ -79,6 +79,27 @@ describe("audit of the Debian fixture root", { skip }, () => {
     );
   });
 
+  it("one finding per module option set in several modprobe.d files, naming each and the value that wins", () => {
+    const i2c = report.findings.filter(
+      (f) => f.id === "modparam.hardware" && f.subject.startsWith("i2c_piix4."),
+    );
+    assert.equal(i2c.length, 1, i2c.map((f) => f.subject).join("; "));
+    const f = i2c[0] as (typeof i2c)[number];
+    assert.equal(
+      f.subject,
+      "i2c_piix4.force_addr=0xb00 (/lib/modprobe.d/i2c-smbus.conf:1, /etc/modprobe.d/i2c.conf:1)",
+    );
+    assert.match(
+      f.evidence,
+      /set in 2 places with different values: \/lib\/modprobe\.d\/i2c-smbus\.conf:1 \(force_addr=0xb20\), \/etc\/modprobe\.d\/i2c\.conf:1 \(force_addr=0xb00\); .*i2c_piix4 gets force_addr=0xb00 from \/etc\/modprobe\.d\/i2c\.conf:1 \(the last one wins\)/,
+    );
+    assert.match(
+      f.evidence,
+      /fails with EPERM at the first of them, \/lib\/modprobe\.d\/i2c-smbus\.conf:1 \("i2c_piix4: `0xb20' invalid for parameter `force_addr'"\)/,
+    );
+    assert.match(f.remedy, /from \/lib\/modprobe\.d\/i2c-smbus\.conf, \/etc\/modprobe\.d\/i2c\.conf;/);
+  });
+
   it("built-in drivers' hardware parameters: the kernel's outcome and log lines, look-alikes fine", () => {
     const share = report.findings.find(
       (f) => f.id === "modparam.builtin-hardware" && f.subject.startsWith("8250.share_irqs"),

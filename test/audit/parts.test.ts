@@ -14,6 +14,7 @@ import { audit } from "../../src/audit/index.js";
 import { kexecSyscall } from "../../src/audit/kexec.js";
 import { efiSignatureListCerts } from "../../src/audit/keys.js";
 import { lockdownConfig, nextBootLevel, parseKconfig } from "../../src/audit/lsm-state.js";
+import { moduleOptions } from "../../src/audit/modparams.js";
 import { startModuleBatch } from "../../src/audit/module-pool.js";
 import { Root, shellVars } from "../../src/audit/rootfs.js";
 import { serialChanges } from "../../src/audit/serial.js";
@@ -147,6 +148,37 @@ describe("configuration readers", () => {
     assert.equal(v.get("B"), "x y z");
     assert.equal(v.get("C"), undefined);
     assert.equal(v.get("D"), "1");
+  });
+
+  it("modprobe.d options: one setting per module and parameter, in kmod's config order", () => {
+    const d = mkdtempSync(join(tmpdir(), "kl-modprobe-"));
+    try {
+      // Sorted by name across directories: /lib's a.conf before /etc's b.conf; /etc's c.conf hides /lib's.
+      put(d, "lib/modprobe.d/a.conf", "options wbsd io=0x248\n");
+      put(d, "etc/modprobe.d/b.conf", "options wbsd io=0x250 irq=6\noptions wbsd irq=6\n");
+      put(d, "etc/modprobe.d/c.conf", "options wbsd dma=1\n");
+      put(d, "lib/modprobe.d/c.conf", "options wbsd dma=2 io=0x260\n");
+      put(d, "etc/modprobe.d/.hidden.conf", "options wbsd io=0x270\n");
+      const o = new Map(moduleOptions(new Root(d)).map((x) => [`${x.module}.${x.param}`, x]));
+      assert.deepEqual([...o.keys()], ["wbsd.io", "wbsd.irq", "wbsd.dma"]);
+      const io = o.get("wbsd.io");
+      assert.equal(io?.value, "0x250");
+      assert.equal(io?.where, "/lib/modprobe.d/a.conf:1, /etc/modprobe.d/b.conf:1");
+      assert.deepEqual(io?.values, ["0x248", "0x250"]);
+      assert.match(
+        io?.origins ?? "",
+        /wbsd gets io=0x250 from \/etc\/modprobe\.d\/b\.conf:1 \(the last one wins\)$/,
+      );
+      const irq = o.get("wbsd.irq");
+      assert.equal(
+        irq?.origins,
+        "set 2 times, with the same value: /etc/modprobe.d/b.conf:1 (irq=6), /etc/modprobe.d/b.conf:2 (irq=6)",
+      );
+      assert.equal(o.get("wbsd.dma")?.where, "/etc/modprobe.d/c.conf:1");
+      assert.equal(o.get("wbsd.dma")?.origins, undefined);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it("GRUB defaults plus grub.d snippets, /etc/kernel/cmdline", () => {
