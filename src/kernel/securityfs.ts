@@ -4,11 +4,13 @@
 import { lockdownRead, lockdownWrite, SECURITYFS_MODE } from "../lsm/securityfs.js";
 import type { KernelVersion } from "../lsm/versions.js";
 import type { Kernel } from "./kernel.js";
+import { lsmInit } from "./lsm-order.js";
 import { type Inode, mapFs } from "./vfs.js";
 
 /**
- * /sys/kernel/security/lsm: security/inode.c lsm_read() returns security/security.c's
- * lsm_names, without a newline, as Debian's kernels build it (no lsm= or security=).
+ * /sys/kernel/security/lsm as measured on Debian's kernels booted without lsm= or
+ * security= (the simulated file computes it: src/kernel/lsm-order.ts lsmInit()).
+ * security/inode.c lsm_read() returns security/security.c's lsm_names, without a newline.
  * security_init() appends the early LSMs first (lockdown: SECURITY_LOCKDOWN_LSM_EARLY);
  * ordered_lsm_init() -> ordered_lsm_parse(CONFIG_LSM) orders LSM_ORDER_FIRST (capability),
  * the built-in LSM_ORDER_MUTABLE entries of CONFIG_LSM (selinux is refused by prepare_lsm():
@@ -27,7 +29,9 @@ export function installSecurityfs(k: Kernel): void {
     read: (kk) => Buffer.from(lockdownRead(kk.lsm), "latin1"),
     write: (kk, _f, data) => lockdownWrite(kk.lsm, data),
   };
-  const lsm: Inode = { mode: 0o444, read: (kk) => Buffer.from(LSM_NAMES[kk.version], "latin1") };
+  // lsm_names is fixed by security_init(): from the boot's config and command line.
+  const names = lsmInit(k.version, k.config, k.cmdline).names;
+  const lsm: Inode = { mode: 0o444, read: () => Buffer.from(names, "latin1") };
   const files = new Map<string, Inode>([
     ["lockdown", lockdown],
     ["lsm", lsm],
