@@ -10,6 +10,7 @@ import { installHibernation, softwareResume } from "./hibernate.js";
 import { installKcore } from "./kcore.js";
 import type { Kernel } from "./kernel.js";
 import { loadCertificates } from "./keyrings.js";
+import { lsmInit } from "./lsm-order.js";
 import { installModuleParams } from "./modules.js";
 import { installPci } from "./pci.js";
 import { installSecurityfs } from "./securityfs.js";
@@ -34,6 +35,9 @@ export function startKernel(k: Kernel): void {
   tracingBootInit(k, "early");
   // sched_init() -> init_idle(): the boot task becomes swapper/0
   k.comm = "swapper/0";
+  // security_init() -> ordered_lsm_init(): lsm= supersedes security=
+  const ignored = lsmInit(k.version, k.config, k.cmdline).ignoredLine;
+  if (ignored) k.printk(ignored.text, ignored.level);
   b.securityInit();
   // initcalls, level by level (simulated time passes as a TCG guest's would)
   k.clock.advance(500);

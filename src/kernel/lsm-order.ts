@@ -211,6 +211,8 @@ export interface LsmInit {
   origin: "cmdline" | "builtin";
   /** security= was given but superseded by lsm= ("security= is ignored because it is superseded by lsm="). */
   securityIgnored: boolean;
+  /** What ordered_lsm_init() prints then (pr_fmt "LSM: "): 6.1 pr_info, 6.12 pr_warn with both values. */
+  ignoredLine: { level: "info" | "warn"; text: string } | undefined;
 }
 
 /**
@@ -270,5 +272,13 @@ export function lsmInit(version: KernelVersion, config: KernelConfig, cmdline: s
     names: names.join(","),
     origin,
     securityIgnored,
+    ignoredLine: !securityIgnored
+      ? undefined
+      : version === "6.1"
+        ? { level: "info", text: "LSM: security= is ignored because it is superseded by lsm=" }
+        : {
+            level: "warn",
+            text: `LSM: security=${params.security} is ignored because it is superseded by lsm=${params.lsm}`,
+          },
   };
 }

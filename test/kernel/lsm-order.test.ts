@@ -4,6 +4,7 @@
 // 6.12 sources; the defaults are the measured ones (LSM_NAMES).
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { Kernel } from "../../src/kernel/kernel.js";
 import { lsmInit } from "../../src/kernel/lsm-order.js";
 import { applyConfig } from "../../src/kernel/profile.js";
 import { LSM_NAMES } from "../../src/kernel/securityfs.js";
@@ -161,5 +162,29 @@ describe("securityfs lsm: lsm=, security=, CONFIG_LSM", () => {
       lsmFile("6.1", "", { BPF_SYSCALL: false }),
       "lockdown,capability,landlock,yama,apparmor,tomoyo",
     );
+  });
+});
+
+describe("security= superseded by lsm=: the boot line", () => {
+  const lines = (v: "6.1" | "6.12", cmdline: string) => {
+    const k = new Kernel({ version: v, cmdline });
+    k.boot();
+    return k.bootLog.filter((l) => l.text.startsWith("LSM:")).map((l) => [l.level, l.text]);
+  };
+  it("6.1: pr_info without values", () => {
+    assert.deepEqual(lines("6.1", "security=selinux lsm=landlock,yama"), [
+      ["info", "LSM: security= is ignored because it is superseded by lsm="],
+    ]);
+  });
+  it("6.12: pr_warn naming both", () => {
+    assert.deepEqual(lines("6.12", "security=selinux lsm=landlock,yama"), [
+      ["warn", "LSM: security=selinux is ignored because it is superseded by lsm=landlock,yama"],
+    ]);
+  });
+  it("one of them alone: no line", () => {
+    for (const v of ["6.1", "6.12"] as const) {
+      assert.deepEqual(lines(v, "security=selinux"), []);
+      assert.deepEqual(lines(v, "lsm=landlock"), []);
+    }
   });
 });
