@@ -210,6 +210,37 @@ const ERRNO: Record<number, string> = {
 };
 const errnoName = (n: number) => ERRNO[Math.abs(n)] ?? `E#${Math.abs(n)}`;
 
+/**
+ * What one IMA appraisal's log says: the errno of the signature check
+ * (asymmetric_verify()'s pr_debug, or request_asymmetric_key()'s pr_err, which
+ * hides -EACCES/-ENOTDIR/-EAGAIN as -ENOKEY and returns before that pr_debug)
+ * and the integrity audit record's cause.
+ */
+function imaOutcome(log: readonly string[]): {
+  errno: string | null;
+  errnoFrom: string;
+  cause: string | null;
+} {
+  let errno: string | null = null;
+  let errnoFrom = "no errno printed: no signature check ran, or it returned before its pr_debug";
+  let cause: string | null = null;
+  for (const l of log) {
+    const m = /asymmetric_verify\(\) = (-?\d+)/.exec(l);
+    if (m) {
+      errno = Number(m[1]) === 0 ? null : errnoName(Number(m[1]));
+      errnoFrom = "'asymmetric_verify() = N' (pr_debug)";
+    }
+    const u = /Request for unknown key .* err (-?\d+)/.exec(l);
+    if (u) {
+      errno = [-13, -20, -11].includes(Number(u[1])) ? "ENOKEY" : errnoName(Number(u[1]));
+      errnoFrom = `'Request for unknown key ... err ${u[1]}' (request_asymmetric_key() pr_err; -EAGAIN -> -ENOKEY)`;
+    }
+    const k = /cause=("?)([^" ]+)\1/.exec(l);
+    if (k) cause = k[2]!;
+  }
+  return { errno, errnoFrom, cause };
+}
+
 interface Run {
   ret: number;
   errno: string | null;
@@ -373,23 +404,7 @@ function writeInputResults(
         ...(enforced ? { enforcedLog: enforced.log } : {}),
       };
     }
-    let errno: string | null = null;
-    let errnoFrom = "no errno printed: no signature check ran, or it returned before its pr_debug";
-    let cause: string | null = null;
-    for (const l of run.log) {
-      const m = /asymmetric_verify\(\) = (-?\d+)/.exec(l);
-      if (m) {
-        errno = Number(m[1]) === 0 ? null : errnoName(Number(m[1]));
-        errnoFrom = "'asymmetric_verify() = N' (pr_debug)";
-      }
-      const u = /Request for unknown key .* err (-?\d+)/.exec(l);
-      if (u) {
-        errno = [-13, -20, -11].includes(Number(u[1])) ? "ENOKEY" : errnoName(Number(u[1]));
-        errnoFrom = `'Request for unknown key ... err ${u[1]}'`;
-      }
-      const k = /cause=("?)([^" ]+)\1/.exec(l);
-      if (k) cause = k[2]!;
-    }
+    const { errno, errnoFrom, cause } = imaOutcome(run.log);
     const keys = [...serial.matchAll(/@@IMAKEY (\S+?):(\S+) ret=(-?\d+) errno=(\d+)/g)]
       .filter((m) => m[1] === c.id && m[2] !== "clear")
       .map((m) => ({
@@ -527,25 +542,7 @@ async function main() {
       .map(({ c }) => {
         const run = p.runs.get(c.id);
         if (!run) throw new Error(`no result for ${c.id}`);
-        let errno: string | null = null;
-        let errnoFrom: string | null = null;
-        let cause: string | null = null;
-        for (const l of run.log) {
-          const m = /asymmetric_verify\(\) = (-?\d+)/.exec(l);
-          if (m) {
-            errno = Number(m[1]) === 0 ? null : errnoName(Number(m[1]));
-            errnoFrom = "'asymmetric_verify() = N' (pr_debug)";
-          }
-          // request_asymmetric_key() hides -EACCES/-ENOTDIR/-EAGAIN as -ENOKEY after this pr_err;
-          // asymmetric_verify() returns it before its pr_debug
-          const u = /Request for unknown key .* err (-?\d+)/.exec(l);
-          if (u) {
-            errno = [-13, -20, -11].includes(Number(u[1])) ? "ENOKEY" : errnoName(Number(u[1]));
-            errnoFrom = `'Request for unknown key ... err ${u[1]}' (request_asymmetric_key() pr_err; -EAGAIN -> -ENOKEY)`;
-          }
-          const k = /cause=("?)([^" ]+)\1/.exec(l);
-          if (k) cause = k[2]!;
-        }
+        const { errno, errnoFrom, cause } = imaOutcome(run.log);
         return {
           id: c.id,
           content: c.content,
@@ -555,8 +552,7 @@ async function main() {
           accept: run.ret === 0,
           signatureCheck: run.log.some((l) => /asymmetric_verify\(\) = /.test(l)),
           kernelErrno: errno,
-          errnoFrom:
-            errnoFrom ?? "no errno printed: no signature check ran, or it returned before its pr_debug",
+          errnoFrom,
           cause,
           log: run.log,
         };
