@@ -1,6 +1,7 @@
 // The lockdown readiness audit: reads a live host or an offline root and
 // answers "what breaks at integrity, and at confidentiality, and what to do".
 import type { Level } from "../kernel/policy.js";
+import { kernelCryptoFromConfig } from "../verify/public-key.js";
 import { acpiFindings } from "./acpi.js";
 import { bootParamFindings } from "./bootparams.js";
 import { builtinParamFindings, type KernelBuiltins } from "./builtin-params.js";
@@ -234,7 +235,7 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditReport> {
           version: versionOf(k.release),
           builtin: keys.certs,
           platform: extra.map((c) => c.der),
-          ...(k.kconfig.size > 0 ? { ecdsa: /^[ym]$/.test(k.kconfig.get("CRYPTO_ECDSA") ?? "") } : {}),
+          ...(k.kconfig.size > 0 ? { ecdsa: kernelCryptoFromConfig((n) => k.kconfig.get(n)).ecdsa } : {}),
         })
       : [];
     if (keys.certs.length === 0) {

@@ -104,8 +104,8 @@ function head<T>(it: Iterator<T>, n: number): { items: T[]; done: boolean } {
   return { items, done: false };
 }
 
-/** What a kernel's build file (/boot/config-*) says of the algorithms verification needs. */
-function kernelCrypto(file: string): { ecdsa: boolean } {
+/** A kernel's build file (/boot/config-*): its CONFIG_ symbols, without the prefix. */
+function kernelConfig(file: string): Map<string, string> {
   let text: string;
   try {
     text = readFileSync(file, "latin1");
@@ -114,7 +114,7 @@ function kernelCrypto(file: string): { ecdsa: boolean } {
   }
   if (!/^(# )?CONFIG_[A-Z0-9_]+[= ]/m.test(text))
     throw new InputError(file, "not a kernel configuration (no CONFIG_ lines)");
-  return { ecdsa: /^CONFIG_CRYPTO_ECDSA=[ym]$/m.test(text) };
+  return new Map([...text.matchAll(/^CONFIG_([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
 }
 
 function readOrFail(path: string): Uint8Array {
@@ -180,8 +180,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   // The per-file core is fetched while the certificates load (module loading is I/O bound).
   const core = import("../verify/batch-core.js");
   core.catch(() => {});
-  const crypto = values["kernel-config"] ? kernelCrypto(values["kernel-config"]) : undefined;
+  const config = values["kernel-config"] ? kernelConfig(values["kernel-config"]) : undefined;
   const { keyringsFromCerts } = await import("../verify/keyring.js");
+  const { kernelCryptoFromConfig } = await import("../verify/public-key.js");
+  const crypto = config && kernelCryptoFromConfig((n) => config.get(n));
   // A bad certificate is reported before anything else; one this kernel would not load is said once.
   const kr = keyringsFromCerts(certs, version, crypto, (file, why) =>
     io.err(

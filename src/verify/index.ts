@@ -75,7 +75,12 @@ export {
 } from "./module.js";
 export { authenticodeDigest, type PeOptions, verifyPe, verifyPeDetached } from "./pe.js";
 export { type Pkcs7Result, type Usage, verifyPkcs7Signature } from "./pkcs7-verify.js";
-export { FULL_CRYPTO, type KernelCrypto, type VerifyOutcome } from "./public-key.js";
+export {
+  FULL_CRYPTO,
+  type KernelCrypto,
+  kernelCryptoFromConfig,
+  type VerifyOutcome,
+} from "./public-key.js";
 export {
   type FileType,
   type KernelDecision,

@@ -21,6 +21,11 @@ export interface KernelCrypto {
 }
 export const FULL_CRYPTO: Readonly<KernelCrypto> = { ecdsa: true };
 
+/** A build's algorithms from its Kconfig (`symbol("CRYPTO_ECDSA")` is "y", "m" or undefined). */
+export function kernelCryptoFromConfig(symbol: (name: string) => string | undefined): KernelCrypto {
+  return { ecdsa: /^[ym]$/.test(symbol("CRYPTO_ECDSA") ?? "") };
+}
+
 /** struct public_key_signature, the parts verification reads. */
 export interface SignatureToCheck {
   pkeyAlgo: string | undefined;
