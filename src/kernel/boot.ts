@@ -35,14 +35,14 @@ export function startKernel(k: Kernel): void {
   tracingBootInit(k, "early");
   // sched_init() -> init_idle(): the boot task becomes swapper/0
   k.comm = "swapper/0";
-  // security_init() -> ordered_lsm_init(): lsm= supersedes security=
-  const ignored = lsmInit(k.version, k.config, k.cmdline).ignoredLine;
-  if (ignored) k.printk(ignored.text, ignored.level);
+  // security_init() -> ordered_lsm_init(): lsm= supersedes security=; lsm_names is fixed here
+  const lsms = lsmInit(k.version, k.config, k.cmdline);
+  if (lsms.ignoredLine) k.printk(lsms.ignoredLine.text, lsms.ignoredLine.level);
   b.securityInit();
   // initcalls, level by level (simulated time passes as a TCG guest's would)
   k.clock.advance(500);
   tracingBootInit(k, "core");
-  installSecurityfs(k);
+  installSecurityfs(k, lsms.names);
   k.clock.advance(300);
   tracingBootInit(k, "fs");
   installDebugfs(k);

@@ -4,7 +4,6 @@
 import { lockdownRead, lockdownWrite, SECURITYFS_MODE } from "../lsm/securityfs.js";
 import type { KernelVersion } from "../lsm/versions.js";
 import type { Kernel } from "./kernel.js";
-import { lsmInit } from "./lsm-order.js";
 import { type Inode, mapFs } from "./vfs.js";
 
 /**
@@ -23,15 +22,14 @@ export const LSM_NAMES: Readonly<Record<KernelVersion, string>> = {
   "6.12": "lockdown,capability,landlock,yama,apparmor,tomoyo,bpf,ipe,ima,evm",
 };
 
-export function installSecurityfs(k: Kernel): void {
+/** `lsmNames`: lsm_names as security_init() left them (lsm-order.ts lsmInit()). */
+export function installSecurityfs(k: Kernel, lsmNames: string): void {
   const lockdown: Inode = {
     mode: SECURITYFS_MODE,
     read: (kk) => Buffer.from(lockdownRead(kk.lsm), "latin1"),
     write: (kk, _f, data) => lockdownWrite(kk.lsm, data),
   };
-  // lsm_names is fixed by security_init(): from the boot's config and command line.
-  const names = lsmInit(k.version, k.config, k.cmdline).names;
-  const lsm: Inode = { mode: 0o444, read: () => Buffer.from(names, "latin1") };
+  const lsm: Inode = { mode: 0o444, read: () => Buffer.from(lsmNames, "latin1") };
   const files = new Map<string, Inode>([
     ["lockdown", lockdown],
     ["lsm", lsm],
